@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+// cartflow: the command-line front door. The only place that wires adapters to handlers.
+// Subcommands appear here as they are built (see docs/CLI.md and DESIGN.md's contract).
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+  CLI::App app{"cartflow: an event-driven e-commerce ordering service (products, carts, orders)"};
+  app.set_version_flag("--version", std::string("cartflow ") + CARTFLOW_VERSION);
+  app.require_subcommand(0, 1);
+
+  CLI11_PARSE(app, argc, argv);
+  if (app.get_subcommands().empty()) {
+    std::cout << app.help();
+  }
+  return 0;
+}

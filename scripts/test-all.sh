@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Builds and runs the suite under each preset given (default: release asan fuzz), and ends with
+# one ctest summary line covering every preset: "100% tests passed, 0 tests failed out of N".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+presets=("$@")
+((${#presets[@]})) || presets=(release asan fuzz)
+jobs=$(nproc)
+total=0; failed=0; failed_names=()
+for preset in "${presets[@]}"; do
+  echo "== preset $preset: configure and build"
+  cmake --preset "$preset" >/dev/null || exit 1
+  cmake --build --preset "$preset" -j "$jobs" || exit 1
+  echo "== preset $preset: ctest"
+  log="build/$preset/ctest.log"
+  ctest --preset "$preset" -j "$jobs" 2>&1 | tee "$log"
+  n=$(grep -Eo 'tests failed out of [0-9]+' "$log" | grep -Eo '[0-9]+$' || echo 0)
+  f=$(grep -Eo '[0-9]+ tests failed out of' "$log" | grep -Eo '^[0-9]+' || echo 0)
+  if ! grep -q 'tests failed out of' "$log"; then
+    echo "== preset $preset: ctest printed no summary"; f=1; n=$((n + 1))
+  fi
+  total=$((total + n)); failed=$((failed + f))
+  ((f == 0)) || failed_names+=("$preset")
+done
+echo
+echo "== all presets: ${presets[*]}"
+((failed == 0)) || echo "== failures in: ${failed_names[*]}"
+pct=100; ((total > 0)) && pct=$(( (total - failed) * 100 / total ))
+echo "${pct}% tests passed, ${failed} tests failed out of ${total}"
+((failed == 0))

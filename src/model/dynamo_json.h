@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// DynamoDB JSON: attribute values as the wire protocol and stream events carry them
+// ({"S":"x"}, {"N":"12.5"}, {"B":"<base64>"}, {"M":{...}}, ...), and conversion between plain
+// JSON documents and items the way the AWS SDKs' document clients do it.
+// All functions are pure and thread-safe.
+
+#include <string>
+#include <string_view>
+
+#include "model/attribute_value.h"
+
+namespace cartflow::model {
+
+// Parses one attribute value in DynamoDB JSON, e.g. {"N":"12.5"}. Fails with kInvalidArgument
+// and a message naming the path and the problem (unknown type, wrong JSON type, bad number,
+// bad base64, empty or duplicate set, more than one type key, nesting deeper than 32).
+Result<AttributeValue> parse_attribute_value(std::string_view json);
+// Parses an item: a JSON object of attribute names to DynamoDB JSON values.
+Result<Item> parse_item(std::string_view json);
+
+// Serializes to compact DynamoDB JSON (numbers as canonical strings, B/BS as base64).
+std::string to_dynamo_json(const AttributeValue& value);
+std::string to_dynamo_json(const Item& item);
+// Appends to `out` (avoids a copy on hot paths).
+void append_dynamo_json(std::string& out, const AttributeValue& value);
+void append_dynamo_json(std::string& out, const Item& item);
+
+// Plain JSON <-> attribute values, like the SDKs' document clients (marshall/unmarshall):
+// string -> S, number -> N (exact text kept), bool -> BOOL, null -> NULL, array -> L,
+// object -> M. Sets and binary have no plain-JSON form: to_plain_json writes SS/NS/BS as arrays
+// and B as base64 strings.
+Result<AttributeValue> parse_plain_json(std::string_view json);
+Result<Item> parse_plain_item(std::string_view json);  // top level must be an object
+std::string to_plain_json(const AttributeValue& value);
+std::string to_plain_json(const Item& item);
+void append_plain_json(std::string& out, const AttributeValue& value);
+
+// Base64 (RFC 4648, with padding), as DynamoDB JSON carries binary.
+std::string base64_encode(std::string_view bytes);
+Result<std::string> base64_decode(std::string_view text);
+
+// Appends `text` as a JSON string literal (quotes included), escaping as RFC 8259 requires.
+void append_json_string(std::string& out, std::string_view text);
+
+}  // namespace cartflow::model
