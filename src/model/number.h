@@ -40,6 +40,10 @@ class Number {
   Result<Number> plus(const Number& other) const;
   Result<Number> minus(const Number& other) const;
 
+  // Bytes whose lexicographic (memcmp) order is the numeric order of the values, for sort keys
+  // in storage engines. Equal numbers give equal bytes.
+  std::string sortable_bytes() const;
+
   std::strong_ordering operator<=>(const Number& other) const;
   bool operator==(const Number& other) const { return (*this <=> other) == 0; }
 

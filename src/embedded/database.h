@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Database: one SQLite file holding the embedded table, its change stream, the queues and the
+// platform's own state. One writer thread commits the work of concurrent writers together
+// (group commit: one fsync for many callers); readers use a pool of read-only connections (WAL
+// snapshots). A second process opening the same file for writing gets a clear error.
+// Thread-safe.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "embedded/sqlite.h"
+#include "model/result.h"
+
+namespace cartflow::embedded {
+
+struct DatabaseOptions {
+  std::string path;                 // the database file; its folder must exist
+  // true: synchronous=FULL, an acknowledged write survives power loss. false: NORMAL (survives
+  // a process crash, may lose the last commits on power loss).
+  bool durable = true;
+  int read_connections = 4;
+};
+
+class Database {
+ public:
+  // Opens or creates the file, takes the single-writer lock, applies pragmas (WAL), creates or
+  // migrates the schema. Fails with kUnavailable: "database <path> is in use by another process"
+  // when another process holds it, or "database schema version N is newer than this cartflow
+  // supports (M)" for a newer file, or sqlite's message (read-only or full filesystem).
+  static Result<std::unique_ptr<Database>> open(const DatabaseOptions& options);
+  ~Database();  // finishes queued writes, then closes
+
+  // Runs `work` on the writer thread inside the current group transaction, in a savepoint:
+  // if `work` returns an error, only its own changes are rolled back and the error is returned.
+  // Returns once the group's commit is durable (or failed: then every member of the group gets
+  // kUnavailable). `work` must not block or call back into the Database.
+  Status write(std::function<Status(Connection&)> work);
+
+  // Runs `read` on a read connection in one snapshot (BEGIN ... COMMIT around it).
+  Status read(const std::function<Status(Connection&)>& read);
+
+  // Commit notifications, for long polls and stream readers (no busy polling): the number of
+  // commits so far, and a wait until it exceeds `seen` or `timeout` passes. Returns the count.
+  std::uint64_t commit_count() const;
+  std::uint64_t wait_for_commit(std::uint64_t seen, std::chrono::milliseconds timeout) const;
+
+  const std::string& path() const;
+
+  // Schema version this build writes (stored in PRAGMA user_version).
+  static constexpr int kSchemaVersion = 1;
+
+ private:
+  struct Impl;
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cartflow::embedded
