@@ -51,6 +51,14 @@ class Database {
 
   const std::string& path() const;
 
+  // Counters since open, for tests and benchmarks: `writes` calls to write() completed,
+  // `groups` transactions committed (or failed) by the writer; writes/groups is the batching.
+  struct Stats {
+    std::uint64_t writes = 0;
+    std::uint64_t groups = 0;
+  };
+  Stats stats() const;
+
   // Schema version this build writes (stored in PRAGMA user_version).
   static constexpr int kSchemaVersion = 1;
 

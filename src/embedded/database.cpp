@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "embedded/database.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "embedded/schema.h"
+
+namespace cartflow::embedded {
+
+namespace {
+
+// A caller's unit of work waiting for the writer thread.
+struct Pending {
+  std::function<Status(Connection&)> work;
+  Status result;
+  bool done = false;
+};
+
+// Largest group: bounds the latency of the first caller of a group under a flood of writes.
+constexpr std::size_t kMaxGroup = 1024;
+
+}  // namespace
+
+struct Database::Impl {
+  DatabaseOptions options;
+  int lock_fd = -1;
+  std::unique_ptr<Connection> writer;
+
+  std::mutex queue_mutex;
+  std::condition_variable queue_cv;  // writer: work arrived or stopping
+  std::condition_variable done_cv;   // callers: a group finished
+  std::deque<Pending*> queue;        // GUARDED_BY(queue_mutex)
+  bool stopping = false;             // GUARDED_BY(queue_mutex)
+  std::thread writer_thread;
+
+  std::mutex pool_mutex;
+  std::condition_variable pool_cv;
+  std::vector<std::unique_ptr<Connection>> pool;  // GUARDED_BY(pool_mutex): idle readers
+
+  mutable std::mutex commit_mutex;
+  mutable std::condition_variable commit_cv;
+  std::uint64_t commits = 0;  // GUARDED_BY(commit_mutex)
+
+  std::atomic<std::uint64_t> writes{0};
+  std::atomic<std::uint64_t> groups{0};
+
+  ~Impl() {
+    {
+      std::lock_guard lock(queue_mutex);
+      stopping = true;
+    }
+    queue_cv.notify_all();
+    if (writer_thread.joinable()) writer_thread.join();
+    pool.clear();
+    if (writer) {
+      // Leave a small WAL behind: fold it into the main file while we hold the lock.
+      (void)writer->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      writer.reset();
+    }
+    if (lock_fd >= 0) ::close(lock_fd);  // releases the flock
+  }
+
+  void run_writer() {
+    std::vector<Pending*> group;
+    for (;;) {
+      {
+        std::unique_lock lock(queue_mutex);
+        queue_cv.wait(lock, [&] { return stopping || !queue.empty(); });
+        if (queue.empty()) return;  // stopping, all queued work done
+        while (!queue.empty() && group.size() < kMaxGroup) {
+          group.push_back(queue.front());
+          queue.pop_front();
+        }
+      }
+      commit_group(group);
+      {
+        std::lock_guard lock(queue_mutex);
+        for (Pending* p : group) p->done = true;
+      }
+      done_cv.notify_all();
+      writes.fetch_add(group.size());
+      groups.fetch_add(1);
+      group.clear();
+    }
+  }
+
+  void commit_group(std::vector<Pending*>& group) {
+    if (Status begin = writer->exec("BEGIN IMMEDIATE"); !begin.ok()) {
+      for (Pending* p : group) p->result = Error::unavailable("begin failed: " + begin.error().message);
+      return;
+    }
+    bool any_ok = false;
+    for (Pending* p : group) {
+      if (Status s = writer->exec("SAVEPOINT w"); !s.ok()) {
+        p->result = std::move(s);
+        continue;
+      }
+      try {
+        p->result = p->work(*writer);
+      } catch (const std::exception& e) {
+        p->result = Error::internal(std::string("write failed: ") + e.what());
+      } catch (...) {
+        p->result = Error::internal("write failed: unknown exception");
+      }
+      if (!p->result.ok()) (void)writer->exec("ROLLBACK TO w");
+      (void)writer->exec("RELEASE w");
+      any_ok = any_ok || p->result.ok();
+    }
+    Status commit = writer->exec("COMMIT");
+    if (!commit.ok()) {
+      (void)writer->exec("ROLLBACK");
+      for (Pending* p : group) {
+        p->result = Error::unavailable("commit failed: " + commit.error().message);
+      }
+      return;
+    }
+    if (any_ok) {
+      {
+        std::lock_guard lock(commit_mutex);
+        ++commits;
+      }
+      commit_cv.notify_all();
+    }
+  }
+};
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Database::~Database() = default;
+
+Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  const std::string& path = options.path;
+
+  // Single writer across processes: an exclusive flock on a side file, held for our lifetime
+  // and released by the kernel when the process dies (kill -9 included).
+  std::string lock_path = path + ".lock";
+  impl->lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (impl->lock_fd < 0) {
+    return Error::unavailable("cannot open lock file " + lock_path + ": " + std::strerror(errno));
+  }
+  if (::flock(impl->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) {
+      return Error::unavailable("database " + path + " is in use by another process");
+    }
+    return Error::unavailable("cannot lock " + lock_path + ": " + std::strerror(errno));
+  }
+
+  auto writer = Connection::open(path, false);
+  if (!writer.ok()) return std::move(writer).error();
+  impl->writer = std::move(*writer);
+  std::string pragmas = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; ";
+  pragmas += options.durable ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";
+  if (auto s = impl->writer->exec(pragmas); !s.ok()) return std::move(s).error();
+  if (auto s = migrate(*impl->writer, path); !s.ok()) return std::move(s).error();
+
+  int readers = options.read_connections > 0 ? options.read_connections : 1;
+  for (int i = 0; i < readers; ++i) {
+    auto reader = Connection::open(path, true);
+    if (!reader.ok()) return std::move(reader).error();
+    if (auto s = (*reader)->exec("PRAGMA busy_timeout = 5000; PRAGMA query_only = 1;"); !s.ok()) {
+      return std::move(s).error();
+    }
+    impl->pool.push_back(std::move(*reader));
+  }
+
+  Impl* raw = impl.get();
+  impl->writer_thread = std::thread([raw] { raw->run_writer(); });
+  return std::unique_ptr<Database>(new Database(std::move(impl)));
+}
+
+Status Database::write(std::function<Status(Connection&)> work) {
+  Pending pending{std::move(work), {}, false};
+  std::unique_lock lock(impl_->queue_mutex);
+  if (impl_->stopping) return Error::unavailable("database " + impl_->options.path + " is closing");
+  impl_->queue.push_back(&pending);
+  impl_->queue_cv.notify_one();
+  impl_->done_cv.wait(lock, [&] { return pending.done; });
+  return std::move(pending.result);
+}
+
+Status Database::read(const std::function<Status(Connection&)>& read) {
+  std::unique_ptr<Connection> connection;
+  {
+    std::unique_lock lock(impl_->pool_mutex);
+    impl_->pool_cv.wait(lock, [&] { return !impl_->pool.empty(); });
+    connection = std::move(impl_->pool.back());
+    impl_->pool.pop_back();
+  }
+  Status result = connection->exec("BEGIN");
+  if (result.ok()) {
+    try {
+      result = read(*connection);
+    } catch (const std::exception& e) {
+      result = Error::internal(std::string("read failed: ") + e.what());
+    }
+    // A read-only transaction: COMMIT only ends the snapshot.
+    (void)connection->exec(result.ok() ? "COMMIT" : "ROLLBACK");
+  }
+  {
+    std::lock_guard lock(impl_->pool_mutex);
+    impl_->pool.push_back(std::move(connection));
+  }
+  impl_->pool_cv.notify_one();
+  return result;
+}
+
+std::uint64_t Database::commit_count() const {
+  std::lock_guard lock(impl_->commit_mutex);
+  return impl_->commits;
+}
+
+std::uint64_t Database::wait_for_commit(std::uint64_t seen,
+                                        std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(impl_->commit_mutex);
+  impl_->commit_cv.wait_for(lock, timeout, [&] { return impl_->commits > seen; });
+  return impl_->commits;
+}
+
+const std::string& Database::path() const { return impl_->options.path; }
+
+Database::Stats Database::stats() const {
+  return {impl_->writes.load(), impl_->groups.load()};
+}
+
+}  // namespace cartflow::embedded
