@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The single-table key design (docs/DATA_MODEL.md). Attribute names and status values are the
+// reference's, because the stream filter and the reference's clients depend on them.
+
+#include <string>
+#include <string_view>
+
+namespace cartflow::domain {
+
+inline constexpr std::string_view kPk = "PK";
+inline constexpr std::string_view kSk = "SK";
+inline constexpr std::string_view kGsi1Pk = "GSI1PK";  // index userOrders
+inline constexpr std::string_view kGsi1Sk = "GSI1SK";
+inline constexpr std::string_view kGsi2Pk = "GSI2PK";  // index orderProducts
+inline constexpr std::string_view kGsi2Sk = "GSI2SK";
+inline constexpr std::string_view kUserOrdersIndex = "userOrders";
+inline constexpr std::string_view kOrderProductsIndex = "orderProducts";
+
+// Product: PK "PRODUCT", SK "PRODUCT#<productId>" (the catalog is small and read together).
+inline constexpr std::string_view kProductPartition = "PRODUCT";
+inline std::string product_sk(std::string_view product_id) {
+  return "PRODUCT#" + std::string(product_id);
+}
+
+// Cart item: PK "USER#<userId>", SK "PRODUCT#<productId>"; attributes userId, productId,
+// quantity (N), cartProductStatus ("PENDING" then "ORDERED"), addedOn (ISO-8601 UTC with ms,
+// unique per add: it identifies this incarnation of the cart item), order_id once ordered.
+inline std::string user_pk(std::string_view user_id) { return "USER#" + std::string(user_id); }
+inline std::string cart_item_sk(std::string_view product_id) { return product_sk(product_id); }
+
+// Order: PK "ORDER#<orderId>", SK "ORDER#<orderId>" (one partition per order: no hot key);
+// GSI1PK "USER#<userId>", GSI1SK "ORDER#<order_date>#<orderId>" (a user's orders, newest
+// last). Attributes: user_id, order_id, order_status, order_date, order_total (N, minor units),
+// order_items (L of M: productId, quantity, price, addedOn, ...).
+inline std::string order_pk(std::string_view order_id) { return "ORDER#" + std::string(order_id); }
+
+inline constexpr std::string_view kStatusPending = "PENDING";
+inline constexpr std::string_view kStatusOrdered = "ORDERED";
+inline constexpr std::string_view kStatusCancelled = "CANCELLED";
+
+}  // namespace cartflow::domain
