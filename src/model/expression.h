@@ -206,6 +206,8 @@ class Renderer {
   std::string value(const AttributeValue& v);
   std::string render_path(const Path& p);
   std::string render_operand(const Operand& o);
+  std::string render_condition(const Condition& c);
+  std::string render_set_value(const SetValue& v);
 
   std::map<std::string, std::string> names_;        // placeholder -> attribute name
   std::map<std::string, std::string> name_index_;   // attribute name -> placeholder
