@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "embedded/queue_codec.h"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <array>
+#include <charconv>
+
+namespace cartflow::embedded::queue_codec {
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+std::string to_hex(const unsigned char* data, std::size_t size) {
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out.push_back(kHex[data[i] >> 4]);
+    out.push_back(kHex[data[i] & 0xF]);
+  }
+  return out;
+}
+
+void put_u32(std::string& out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+
+void put_field(std::string& out, std::string_view s) {
+  put_u32(out, static_cast<std::uint32_t>(s.size()));
+  out.append(s);
+}
+
+bool get_u32(std::string_view& in, std::uint32_t& v) {
+  if (in.size() < 4) return false;
+  v = 0;
+  for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << (8 * i);
+  in.remove_prefix(4);
+  return true;
+}
+
+bool get_field(std::string_view& in, std::string& out) {
+  std::uint32_t size = 0;
+  if (!get_u32(in, size) || in.size() < size) return false;
+  out.assign(in.substr(0, size));
+  in.remove_prefix(size);
+  return true;
+}
+
+bool parse_int(std::string_view s, std::int64_t& v) {
+  if (s.empty()) return false;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && end == s.data() + s.size() && v > 0;
+}
+
+}  // namespace
+
+std::string md5_hex(std::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int size = 0;
+  if (EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_md5(), nullptr) != 1) {
+    return {};
+  }
+  return to_hex(digest.data(), size);
+}
+
+model::Result<std::string> uuid_v4() {
+  std::array<unsigned char, 16> b{};
+  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
+    return model::Error::internal("random generator failed");
+  }
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
+  std::string hex = to_hex(b.data(), b.size());
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+model::Result<std::string> nonce() {
+  std::array<unsigned char, 16> b{};
+  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
+    return model::Error::internal("random generator failed");
+  }
+  return to_hex(b.data(), b.size());
+}
+
+std::string format_receipt(const ReceiptHandle& handle) {
+  return "cf1-" + std::to_string(handle.queue_id) + "-" + std::to_string(handle.row_id) + "-" +
+         handle.nonce;
+}
+
+std::optional<ReceiptHandle> parse_receipt(std::string_view text) {
+  constexpr std::string_view kPrefix = "cf1-";
+  if (text.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  text.remove_prefix(kPrefix.size());
+  auto dash1 = text.find('-');
+  if (dash1 == std::string_view::npos) return std::nullopt;
+  auto dash2 = text.find('-', dash1 + 1);
+  if (dash2 == std::string_view::npos) return std::nullopt;
+  ReceiptHandle h;
+  if (!parse_int(text.substr(0, dash1), h.queue_id)) return std::nullopt;
+  if (!parse_int(text.substr(dash1 + 1, dash2 - dash1 - 1), h.row_id)) return std::nullopt;
+  std::string_view n = text.substr(dash2 + 1);
+  if (n.size() != 32) return std::nullopt;
+  for (char c : n) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
+  }
+  h.nonce.assign(n);
+  return h;
+}
+
+std::string encode_attributes(const ports::MessageAttributes& attributes) {
+  std::string out;
+  if (attributes.empty()) return out;
+  put_u32(out, static_cast<std::uint32_t>(attributes.size()));
+  for (const auto& [name, a] : attributes) {
+    put_field(out, name);
+    put_field(out, a.data_type);
+    put_field(out, a.string_value);
+    put_field(out, a.binary_value);
+  }
+  return out;
+}
+
+std::optional<ports::MessageAttributes> decode_attributes(std::string_view blob) {
+  ports::MessageAttributes out;
+  if (blob.empty()) return out;
+  std::uint32_t count = 0;
+  if (!get_u32(blob, count)) return std::nullopt;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    std::string name;
+    ports::MessageAttribute a;
+    if (!get_field(blob, name) || !get_field(blob, a.data_type) ||
+        !get_field(blob, a.string_value) || !get_field(blob, a.binary_value)) {
+      return std::nullopt;
+    }
+    out.emplace(std::move(name), std::move(a));
+  }
+  if (!blob.empty()) return std::nullopt;
+  return out;
+}
+
+}  // namespace cartflow::embedded::queue_codec
