@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: Apache-2.0
+// DynamoDB JSON parser over simdjson On-Demand. Every token of the input is consumed, so the
+// parser validates the whole document, not only the parts it reads.
+#include "model/dynamo_json.h"
+#include "model/json_parse_internal.h"
+
+namespace cartflow::model {
+namespace {
+
+using namespace json_internal;  // NOLINT(google-build-using-namespace): private plumbing
+
+class DynamoParser {
+ public:
+  DynamoParser() : sink_(path_) {}
+
+  // Parses {"<type>": <payload>} into `out`.
+  bool typed(sj::object object, int depth, AttributeValue& out) {
+    int count = 0;
+    for (auto field_result : object) {
+      sj::field field;
+      if (auto e = std::move(field_result).get(field)) return sink_.fail_json(e);
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return sink_.fail_json(e);
+      if (++count > 1) {
+        return sink_.fail(
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of "
+            "the supported datatypes");
+      }
+      auto type = parse_type_descriptor(key);
+      if (!type) {
+        return sink_.fail("unknown attribute type \"" + std::string(key.substr(0, 32)) +
+                          "\"; expected one of S, N, B, BOOL, NULL, M, L, SS, NS, BS");
+      }
+      if (!payload(*type, field.value(), depth, out)) return false;
+    }
+    if (count == 0) {
+      return sink_.fail(
+          "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+    }
+    return true;
+  }
+
+  bool value(sj::value v, int depth, AttributeValue& out) {
+    sj::object object;
+    if (auto e = v.get_object().get(object)) {
+      return sink_.fail_json(e, "attribute value must be a JSON object like {\"S\":\"text\"}");
+    }
+    return typed(object, depth, out);
+  }
+
+  bool map(sj::object object, int depth, Map& out) {
+    for (auto field_result : object) {
+      sj::field field;
+      if (auto e = std::move(field_result).get(field)) return sink_.fail_json(e);
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return sink_.fail_json(e);
+      path_.push_key(key);
+      AttributeValue v;
+      if (!value(field.value(), depth, v)) return false;
+      if (!out.emplace(std::string(key), std::move(v)).second) {
+        return sink_.fail("duplicate attribute name");
+      }
+      path_.pop();
+    }
+    return true;
+  }
+
+  bool item(sj::object object, Item& out) {
+    for (auto field_result : object) {
+      sj::field field;
+      if (auto e = std::move(field_result).get(field)) return sink_.fail_json(e);
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return sink_.fail_json(e);
+      if (key.empty()) return sink_.fail("attribute name must not be empty");
+      path_.push_key(key);
+      AttributeValue v;
+      if (!value(field.value(), 0, v)) return false;
+      if (!out.emplace(std::string(key), std::move(v)).second) {
+        return sink_.fail("duplicate attribute name");
+      }
+      path_.pop();
+    }
+    return true;
+  }
+
+  ErrorSink& sink() { return sink_; }
+
+ private:
+  bool string_of(sj::value& v, std::string_view type, std::string_view& s) {
+    if (auto e = v.get_string().get(s)) {
+      return sink_.fail_json(e, std::string(type) + " value must be a string");
+    }
+    return true;
+  }
+
+  bool number_of(std::string_view text, Number& n) {
+    auto parsed = Number::parse(text);
+    if (!parsed) return sink_.fail(parsed.error().message);
+    n = std::move(parsed).value();
+    return true;
+  }
+
+  bool bytes_of(std::string_view text, std::string_view type, Bytes& b) {
+    auto decoded = base64_decode(text);
+    if (!decoded) {
+      return sink_.fail(std::string(type) + " value is not valid base64: " + decoded.error().message);
+    }
+    b.data = std::move(decoded).value();
+    return true;
+  }
+
+  // Iterates a set's JSON array of strings, calling add(text) for each; fails on an empty set.
+  template <typename Add>
+  bool set_of(sj::value& v, std::string_view type, Add add) {
+    sj::array array;
+    if (auto e = v.get_array().get(array)) {
+      return sink_.fail_json(e, std::string(type) + " value must be an array of strings");
+    }
+    std::size_t index = 0;
+    for (auto element : array) {
+      std::string_view s;
+      path_.push_index(index);
+      if (auto e = element.get_string().get(s)) {
+        return sink_.fail_json(e, std::string(type) + " members must be strings");
+      }
+      if (!add(s)) return false;
+      path_.pop();
+      ++index;
+    }
+    if (index == 0) {
+      return sink_.fail("One or more parameter values were invalid: " + std::string(type) +
+                        " must not be empty");
+    }
+    return true;
+  }
+
+  bool duplicate(std::string_view type) {
+    return sink_.fail("One or more parameter values were invalid: Input collection of " +
+                      std::string(type) + " contains duplicates");
+  }
+
+  bool payload(AttributeType type, sj::value v, int depth, AttributeValue& out) {
+    switch (type) {
+      case AttributeType::kS: {
+        std::string_view s;
+        if (!string_of(v, "S", s)) return false;
+        out = AttributeValue(std::string(s));
+        return true;
+      }
+      case AttributeType::kN: {
+        std::string_view s;
+        Number n;
+        if (!string_of(v, "N", s) || !number_of(s, n)) return false;
+        out = AttributeValue(std::move(n));
+        return true;
+      }
+      case AttributeType::kB: {
+        std::string_view s;
+        Bytes b;
+        if (!string_of(v, "B", s) || !bytes_of(s, "B", b)) return false;
+        out = AttributeValue(std::move(b));
+        return true;
+      }
+      case AttributeType::kBool: {
+        bool b = false;
+        if (auto e = v.get_bool().get(b)) return sink_.fail_json(e, "BOOL value must be true or false");
+        out = AttributeValue(b);
+        return true;
+      }
+      case AttributeType::kNull: {
+        bool b = false;
+        if (auto e = v.get_bool().get(b)) return sink_.fail_json(e, "NULL value must be true");
+        if (!b) {
+          return sink_.fail(
+              "One or more parameter values were invalid: Null attribute value types must have "
+              "the value of true");
+        }
+        out = AttributeValue(Null{});
+        return true;
+      }
+      case AttributeType::kM: {
+        if (depth + 1 > kMaxNestingDepth) {
+          return sink_.fail("Nesting Levels have exceeded supported limits");
+        }
+        sj::object object;
+        if (auto e = v.get_object().get(object)) return sink_.fail_json(e, "M value must be an object");
+        Map m;
+        if (!map(object, depth + 1, m)) return false;
+        out = AttributeValue(std::move(m));
+        return true;
+      }
+      case AttributeType::kL: {
+        if (depth + 1 > kMaxNestingDepth) {
+          return sink_.fail("Nesting Levels have exceeded supported limits");
+        }
+        sj::array array;
+        if (auto e = v.get_array().get(array)) return sink_.fail_json(e, "L value must be an array");
+        List l;
+        std::size_t index = 0;
+        for (auto element : array) {
+          sj::value ev;
+          if (auto e = std::move(element).get(ev)) return sink_.fail_json(e);
+          path_.push_index(index++);
+          AttributeValue av;
+          if (!value(ev, depth + 1, av)) return false;
+          l.push_back(std::move(av));
+          path_.pop();
+        }
+        out = AttributeValue(std::move(l));
+        return true;
+      }
+      case AttributeType::kSS: {
+        StringSet set;
+        if (!set_of(v, "SS", [&](std::string_view s) {
+              return set.values.emplace(s).second || duplicate("SS");
+            })) {
+          return false;
+        }
+        out = AttributeValue(std::move(set));
+        return true;
+      }
+      case AttributeType::kNS: {
+        NumberSet set;
+        if (!set_of(v, "NS", [&](std::string_view s) {
+              Number n;
+              if (!number_of(s, n)) return false;
+              return set.values.insert(std::move(n)).second || duplicate("NS");
+            })) {
+          return false;
+        }
+        out = AttributeValue(std::move(set));
+        return true;
+      }
+      case AttributeType::kBS: {
+        BinarySet set;
+        if (!set_of(v, "BS", [&](std::string_view s) {
+              Bytes b;
+              if (!bytes_of(s, "BS", b)) return false;
+              return set.values.insert(std::move(b)).second || duplicate("BS");
+            })) {
+          return false;
+        }
+        out = AttributeValue(std::move(set));
+        return true;
+      }
+    }
+    return sink_.fail("unknown attribute type");
+  }
+
+  PathStack path_;
+  ErrorSink sink_;
+};
+
+}  // namespace
+
+Result<AttributeValue> parse_attribute_value(std::string_view json) {
+  DynamoParser parser;
+  sj::document doc;
+  if (auto e = iterate(json).get(doc)) return (parser.sink().fail_json(e), parser.sink().take());
+  sj::object object;
+  if (auto e = doc.get_object().get(object)) {
+    parser.sink().fail_json(e, "attribute value must be a JSON object like {\"S\":\"text\"}");
+    return parser.sink().take();
+  }
+  AttributeValue out;
+  if (!parser.typed(object, 0, out)) return parser.sink().take();
+  if (!at_end(doc)) return (parser.sink().fail("invalid JSON: trailing content"), parser.sink().take());
+  return out;
+}
+
+Result<Item> parse_item(std::string_view json) {
+  DynamoParser parser;
+  sj::document doc;
+  if (auto e = iterate(json).get(doc)) return (parser.sink().fail_json(e), parser.sink().take());
+  sj::object object;
+  if (auto e = doc.get_object().get(object)) {
+    parser.sink().fail_json(e, "an item must be a JSON object of attribute names to values");
+    return parser.sink().take();
+  }
+  Item out;
+  if (!parser.item(object, out)) return parser.sink().take();
+  if (!at_end(doc)) return (parser.sink().fail("invalid JSON: trailing content"), parser.sink().take());
+  return out;
+}
+
+}  // namespace cartflow::model
