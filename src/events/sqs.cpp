@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "events/sqs.h"
+
+#include <simdjson.h>
+
+#include <string>
+#include <utility>
+
+#include "model/dynamo_json.h"
+
+namespace cartflow::events {
+namespace {
+
+namespace od = simdjson::ondemand;
+using model::Error;
+using model::Result;
+using model::Status;
+
+class Parser {
+ public:
+  Result<SqsEvent> parse(std::string_view json) {
+    simdjson::padded_string padded(json);
+    thread_local od::parser parser;
+    od::document doc;
+    if (auto e = parser.iterate(padded).get(doc); e) return fail("", e);
+    od::object root;
+    if (auto e = doc.get_object().get(root); e) return fail("", e);
+    SqsEvent event;
+    bool have_records = false;
+    for (auto field : root) {
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key); e) return fail("", e);
+      if (key != "Records") continue;
+      have_records = true;
+      od::array records;
+      if (auto e = field.value().get_array().get(records); e) return fail("Records", e);
+      std::size_t index = 0;
+      for (auto element : records) {
+        where_ = "Records[" + std::to_string(index) + "]";
+        od::object object;
+        if (auto e = element.get_object().get(object); e) return fail("", e);
+        SqsRecord record;
+        if (auto s = parse_record(object, record); !s.ok()) return std::move(s).error();
+        event.records.push_back(std::move(record));
+        ++index;
+      }
+    }
+    if (!have_records) return Error::invalid("SQS event: missing Records");
+    return event;
+  }
+
+ private:
+  Error fail(std::string_view field, simdjson::error_code e) const {
+    return fail_text(field, simdjson::error_message(e));
+  }
+  Error fail_text(std::string_view field, std::string_view message) const {
+    std::string at = where_;
+    if (!field.empty()) at += (at.empty() ? "" : ".") + std::string(field);
+    return Error::invalid("SQS event: " + (at.empty() ? std::string("document") : at) + ": " +
+                          std::string(message));
+  }
+
+  static bool is_null(od::value& value) {
+    od::json_type type;
+    return !value.type().get(type) && type == od::json_type::null;
+  }
+
+  Status read_string(od::value value, std::string_view field, std::string& out) {
+    std::string_view text;
+    if (auto e = value.get_string().get(text); e) return fail(field, e);
+    out.assign(text);
+    return {};
+  }
+
+  Status read_optional(od::value value, std::string_view field, std::optional<std::string>& out) {
+    if (is_null(value)) {
+      out.reset();
+      return {};
+    }
+    std::string text;
+    if (auto s = read_string(value, field, text); !s.ok()) return s;
+    out = std::move(text);
+    return {};
+  }
+
+  Status read_string_list(od::value value, std::string_view field, std::vector<std::string>& out) {
+    if (is_null(value)) return {};
+    od::array array;
+    if (auto e = value.get_array().get(array); e) return fail(field, e);
+    for (auto element : array) {
+      std::string_view text;
+      if (auto e = element.get_string().get(text); e) return fail(field, e);
+      out.emplace_back(text);
+    }
+    return {};
+  }
+
+  Status read_attributes(od::value value, std::map<std::string, std::string>& out) {
+    if (is_null(value)) return {};
+    od::object object;
+    if (auto e = value.get_object().get(object); e) return fail("attributes", e);
+    for (auto field : object) {
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key); e) return fail("attributes", e);
+      std::string name(key);
+      std::string text;
+      if (auto s = read_string(field.value(), "attributes." + name, text); !s.ok()) return s;
+      out[std::move(name)] = std::move(text);
+    }
+    return {};
+  }
+
+  Status read_message_attribute(od::value value, const std::string& at,
+                                SqsMessageAttribute& out) {
+    od::object object;
+    if (auto e = value.get_object().get(object); e) return fail(at, e);
+    for (auto field : object) {
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key); e) return fail(at, e);
+      const std::string here = at + "." + std::string(key);
+      Status s;
+      if (key == "stringValue") s = read_optional(field.value(), here, out.string_value);
+      else if (key == "binaryValue") s = read_optional(field.value(), here, out.binary_value);
+      else if (key == "stringListValues") {
+        s = read_string_list(field.value(), here, out.string_list_values);
+      } else if (key == "binaryListValues") {
+        s = read_string_list(field.value(), here, out.binary_list_values);
+      } else if (key == "dataType") {
+        s = read_string(field.value(), here, out.data_type);
+      }
+      if (!s.ok()) return s;
+    }
+    return {};
+  }
+
+  Status read_message_attributes(od::value value,
+                                 std::map<std::string, SqsMessageAttribute>& out) {
+    if (is_null(value)) return {};
+    od::object object;
+    if (auto e = value.get_object().get(object); e) return fail("messageAttributes", e);
+    for (auto field : object) {
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key); e) return fail("messageAttributes", e);
+      std::string name(key);
+      SqsMessageAttribute attribute;
+      if (auto s = read_message_attribute(field.value(), "messageAttributes." + name, attribute);
+          !s.ok()) {
+        return s;
+      }
+      out[std::move(name)] = std::move(attribute);
+    }
+    return {};
+  }
+
+  Status parse_record(od::object& object, SqsRecord& record) {
+    bool have_id = false;
+    for (auto field : object) {
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key); e) return fail("", e);
+      std::string* target = nullptr;
+      if (key == "messageId") {
+        target = &record.message_id;
+        have_id = true;
+      } else if (key == "receiptHandle") target = &record.receipt_handle;
+      else if (key == "body") target = &record.body;
+      else if (key == "md5OfBody") target = &record.md5_of_body;
+      else if (key == "eventSource") target = &record.event_source;
+      else if (key == "eventSourceARN") target = &record.event_source_arn;
+      else if (key == "awsRegion") target = &record.aws_region;
+      Status s;
+      if (target != nullptr) {
+        s = read_string(field.value(), key, *target);
+      } else if (key == "md5OfMessageAttributes") {
+        s = read_optional(field.value(), key, record.md5_of_message_attributes);
+      } else if (key == "attributes") {
+        s = read_attributes(field.value(), record.attributes);
+      } else if (key == "messageAttributes") {
+        s = read_message_attributes(field.value(), record.message_attributes);
+      }
+      if (!s.ok()) return s;
+    }
+    if (!have_id) return fail_text("messageId", "missing");
+    return {};
+  }
+
+  std::string where_;
+};
+
+void append_key(std::string& out, std::string_view key) {
+  model::append_json_string(out, key);
+  out += ':';
+}
+
+void append_field(std::string& out, std::string_view key, std::string_view value) {
+  append_key(out, key);
+  model::append_json_string(out, value);
+  out += ',';
+}
+
+void append_list(std::string& out, std::string_view key, const std::vector<std::string>& list) {
+  append_key(out, key);
+  out += '[';
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (i > 0) out += ',';
+    model::append_json_string(out, list[i]);
+  }
+  out += "],";
+}
+
+// Closes an object whose last member left a trailing comma (or none at all).
+void close_object(std::string& out) {
+  if (out.back() == ',') out.back() = '}';
+  else out += '}';
+}
+
+}  // namespace
+
+Result<SqsEvent> parse_sqs_event(std::string_view json) {
+  try {
+    return Parser().parse(json);
+  } catch (const std::exception& e) {  // allocation failures only
+    return Error::internal(std::string("SQS event: ") + e.what());
+  }
+}
+
+std::string to_json(const SqsEvent& event) {
+  std::string out = "{\"Records\":[";
+  bool first = true;
+  for (const auto& r : event.records) {
+    if (!first) out += ',';
+    first = false;
+    out += '{';
+    append_field(out, "messageId", r.message_id);
+    append_field(out, "receiptHandle", r.receipt_handle);
+    append_field(out, "body", r.body);
+    append_key(out, "attributes");
+    out += '{';
+    for (const auto& [name, value] : r.attributes) append_field(out, name, value);
+    close_object(out);
+    out += ',';
+    append_key(out, "messageAttributes");
+    out += '{';
+    for (const auto& [name, a] : r.message_attributes) {
+      append_key(out, name);
+      out += '{';
+      if (a.string_value) append_field(out, "stringValue", *a.string_value);
+      if (a.binary_value) append_field(out, "binaryValue", *a.binary_value);
+      append_list(out, "stringListValues", a.string_list_values);
+      append_list(out, "binaryListValues", a.binary_list_values);
+      append_field(out, "dataType", a.data_type);
+      close_object(out);
+      out += ',';
+    }
+    close_object(out);
+    out += ',';
+    append_field(out, "md5OfBody", r.md5_of_body);
+    if (r.md5_of_message_attributes) {
+      append_field(out, "md5OfMessageAttributes", *r.md5_of_message_attributes);
+    }
+    append_field(out, "eventSource", r.event_source);
+    append_field(out, "eventSourceARN", r.event_source_arn);
+    append_field(out, "awsRegion", r.aws_region);
+    close_object(out);
+  }
+  out += "]}";
+  return out;
+}
+
+SqsRecord to_lambda_record(const ports::Message& message, std::string_view sender_id,
+                           std::string event_source_arn, std::string aws_region) {
+  SqsRecord r;
+  r.message_id = message.message_id;
+  r.receipt_handle = message.receipt_handle;
+  r.body = message.body;
+  r.attributes["ApproximateReceiveCount"] = std::to_string(message.receive_count);
+  r.attributes["SentTimestamp"] = std::to_string(message.sent_timestamp_ms);
+  r.attributes["SenderId"] = std::string(sender_id);
+  r.attributes["ApproximateFirstReceiveTimestamp"] =
+      std::to_string(message.first_receive_timestamp_ms);
+  for (const auto& [name, a] : message.attributes) {
+    SqsMessageAttribute out;
+    out.data_type = a.data_type;
+    if (a.data_type.rfind("Binary", 0) == 0) out.binary_value = model::base64_encode(a.binary_value);
+    else out.string_value = a.string_value;
+    r.message_attributes[name] = std::move(out);
+  }
+  r.md5_of_body = message.md5_of_body;
+  r.event_source = "aws:sqs";
+  r.event_source_arn = std::move(event_source_arn);
+  r.aws_region = std::move(aws_region);
+  return r;
+}
+
+Result<ports::MessageAttributes> to_port_attributes(const SqsRecord& record) {
+  ports::MessageAttributes out;
+  for (const auto& [name, a] : record.message_attributes) {
+    ports::MessageAttribute attribute;
+    attribute.data_type = a.data_type;
+    if (a.string_value) attribute.string_value = *a.string_value;
+    if (a.binary_value) {
+      auto bytes = model::base64_decode(*a.binary_value);
+      if (!bytes.ok()) {
+        return Error::invalid("SQS event: messageAttributes." + name + ": " +
+                              bytes.error().message);
+      }
+      attribute.binary_value = std::move(bytes).value();
+    }
+    out[name] = std::move(attribute);
+  }
+  return out;
+}
+
+}  // namespace cartflow::events
