@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "functions/logging.h"
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <utility>
+
+#include "model/dynamo_json.h"
+
+namespace cartflow::functions {
+namespace {
+
+void append_key(std::string& out, std::string_view key) {
+  out += ',';
+  model::append_json_string(out, key);
+  out += ':';
+}
+
+void append_int(std::string& out, std::int64_t value) {
+  char buffer[24];
+  auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, r.ptr);
+}
+
+void append_value(std::string& out, const LogField& field) {
+  std::visit(
+      [&out](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string_view>) {
+          model::append_json_string(out, v);
+        } else if constexpr (std::is_same_v<T, bool>) {
+          out += v ? "true" : "false";
+        } else if constexpr (std::is_same_v<T, std::int64_t>) {
+          append_int(out, v);
+        } else {
+          char buffer[32];
+          auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
+          out.append(buffer, r.ptr);
+        }
+      },
+      field.value);
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const char* log_level_name(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug: return "DEBUG";
+    case LogLevel::kInfo: return "INFO";
+    case LogLevel::kWarning: return "WARNING";
+    case LogLevel::kError: return "ERROR";
+  }
+  return "INFO";
+}
+
+model::Result<LogLevel> parse_log_level(std::string_view text) {
+  if (iequals(text, "debug")) return LogLevel::kDebug;
+  if (iequals(text, "info")) return LogLevel::kInfo;
+  if (iequals(text, "warn") || iequals(text, "warning")) return LogLevel::kWarning;
+  if (iequals(text, "error")) return LogLevel::kError;
+  return model::Error::invalid("unknown log level: " + std::string(text));
+}
+
+LogSink stderr_sink() {
+  return [](std::string_view line) {
+    std::string out(line);
+    out += '\n';
+    std::fwrite(out.data(), 1, out.size(), stderr);
+  };
+}
+
+LogSink stdout_sink() {
+  return [](std::string_view line) {
+    std::string out(line);
+    out += '\n';
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+  };
+}
+
+LogSink vector_sink(std::vector<std::string>& lines) {
+  return [&lines](std::string_view line) { lines.emplace_back(line); };
+}
+
+Logger::Logger(std::string service, LogSink sink, LogLevel min_level, const ports::Clock* clock)
+    : service_(std::move(service)), sink_(std::move(sink)), min_level_(min_level), clock_(clock) {}
+
+std::int64_t Logger::now_ms() const {
+  if (clock_ != nullptr) return clock_->now_ms();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void Logger::log(LogLevel level, const InvocationContext* context, std::string_view message,
+                 std::initializer_list<LogField> fields) const {
+  if (!enabled(level)) return;
+  std::string line;
+  line.reserve(256);
+  line += "{\"level\":";
+  model::append_json_string(line, log_level_name(level));
+  append_key(line, "message");
+  model::append_json_string(line, message);
+  append_key(line, "timestamp");
+  model::append_json_string(line, iso8601_utc_ms(now_ms()));
+  append_key(line, "service");
+  model::append_json_string(line, service_);
+  if (context != nullptr) {
+    append_key(line, "cold_start");
+    line += context->cold_start ? "true" : "false";
+    append_key(line, "function_request_id");
+    model::append_json_string(line, context->request_id);
+    if (!context->invoked_function_arn.empty()) {
+      append_key(line, "function_arn");
+      model::append_json_string(line, context->invoked_function_arn);
+    }
+    if (!context->trace_id.empty()) {
+      append_key(line, "xray_trace_id");
+      model::append_json_string(line, xray_trace_id(context->trace_id));
+    }
+  }
+  for (const auto& field : fields) {
+    append_key(line, field.key);
+    append_value(line, field);
+  }
+  line += '}';
+  write_raw(line);
+}
+
+void Logger::write_raw(std::string_view line) const {
+  if (line.empty() || !sink_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  sink_(line);
+}
+
+std::string_view xray_trace_id(std::string_view header) {
+  std::size_t start = 0;
+  while (start < header.size()) {
+    std::size_t end = header.find(';', start);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view part = header.substr(start, end - start);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.substr(0, 5) == "Root=") return part.substr(5);
+    start = end + 1;
+  }
+  return header;
+}
+
+std::string iso8601_utc_ms(std::int64_t unix_ms) {
+  std::int64_t seconds = unix_ms / 1000;
+  std::int64_t millis = unix_ms % 1000;
+  if (millis < 0) {
+    millis += 1000;
+    seconds -= 1;
+  }
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buffer[96];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(millis));
+  return buffer;
+}
+
+void Metrics::add(std::string_view name, std::int64_t delta) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = counts_.find(name);
+  if (it == counts_.end()) counts_.emplace(std::string(name), delta);
+  else it->second += delta;
+}
+
+void Metrics::add_all(const Counts& counts) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& [name, delta] : counts) {
+    auto it = counts_.find(name);
+    if (it == counts_.end()) counts_.emplace(name, delta);
+    else it->second += delta;
+  }
+}
+
+std::int64_t Metrics::value(std::string_view name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = counts_.find(name);
+  return it == counts_.end() ? 0 : it->second;
+}
+
+Counts Metrics::snapshot() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return counts_;
+}
+
+std::string emf_line(std::string_view metric_namespace, std::string_view service,
+                     const Counts& counts, std::int64_t timestamp_ms) {
+  std::string definitions;
+  std::string values;
+  for (const auto& [name, count] : counts) {
+    if (count == 0) continue;
+    if (!definitions.empty()) definitions += ',';
+    definitions += "{\"Name\":";
+    model::append_json_string(definitions, name);
+    definitions += ",\"Unit\":\"Count\"}";
+    append_key(values, name);
+    append_int(values, count);
+  }
+  if (definitions.empty()) return {};
+  std::string out = "{\"_aws\":{\"Timestamp\":";
+  append_int(out, timestamp_ms);
+  out += ",\"CloudWatchMetrics\":[{\"Namespace\":";
+  model::append_json_string(out, metric_namespace);
+  out += ",\"Dimensions\":[[\"service\"]],\"Metrics\":[";
+  out += definitions;
+  out += "]}]},\"service\":";
+  model::append_json_string(out, service);
+  out += values;
+  out += '}';
+  return out;
+}
+
+void flush_counts(const Logger& logger, Metrics& metrics, const Counts& counts) {
+  metrics.add_all(counts);
+  logger.write_raw(emf_line("cartflow", logger.service(), counts, logger.now_ms()));
+}
+
+}  // namespace cartflow::functions

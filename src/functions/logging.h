@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Structured logging and counters for the handlers, in the shape AWS Lambda Powertools users
+// know: one JSON object per line with level, message, timestamp, service, cold_start,
+// function_request_id, xray_trace_id (and function_arn when known), then the call's own fields.
+// Counters are flushed per invocation as a CloudWatch Embedded Metric Format line, which
+// CloudWatch turns into metrics (Powertools Metrics does the same), and accumulated in Metrics
+// for tests, `cartflow serve` and benchmarks.
+// Logger and Metrics are thread-safe; one line is written whole (never interleaved).
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "functions/handler.h"
+#include "model/result.h"
+#include "ports/clock.h"
+
+namespace cartflow::functions {
+
+enum class LogLevel { kDebug = 0, kInfo = 1, kWarning = 2, kError = 3 };
+
+// "DEBUG", "INFO", "WARNING", "ERROR" (Powertools for Python's names).
+const char* log_level_name(LogLevel level);
+// Case-insensitive "debug", "info", "warn"/"warning", "error" (POWERTOOLS_LOG_LEVEL,
+// AWS_LAMBDA_LOG_LEVEL); kInvalidArgument otherwise.
+model::Result<LogLevel> parse_log_level(std::string_view text);
+
+// One extra key of a log line. Holds views: valid for the duration of the log call only.
+struct LogField {
+  LogField(std::string_view k, std::string_view v) : key(k), value(v) {}
+  LogField(std::string_view k, const char* v) : key(k), value(std::string_view(v)) {}
+  LogField(std::string_view k, const std::string& v) : key(k), value(std::string_view(v)) {}
+  LogField(std::string_view k, std::int64_t v) : key(k), value(v) {}
+  LogField(std::string_view k, int v) : key(k), value(static_cast<std::int64_t>(v)) {}
+  LogField(std::string_view k, std::size_t v) : key(k), value(static_cast<std::int64_t>(v)) {}
+  LogField(std::string_view k, bool v) : key(k), value(v) {}
+  LogField(std::string_view k, double v) : key(k), value(v) {}
+
+  std::string_view key;
+  std::variant<std::string_view, std::int64_t, bool, double> value;
+};
+
+// Receives one complete line (no trailing newline). Called under the logger's lock, so a sink
+// need not be thread-safe itself.
+using LogSink = std::function<void(std::string_view line)>;
+LogSink stderr_sink();  // Lambda collects both streams; stderr keeps stdout for responses
+LogSink stdout_sink();
+// Appends lines to `lines` (tests). `lines` must outlive the sink.
+LogSink vector_sink(std::vector<std::string>& lines);
+
+class Logger {
+ public:
+  // `clock` may be null (system time); when given it must outlive the logger.
+  Logger(std::string service, LogSink sink, LogLevel min_level = LogLevel::kInfo,
+         const ports::Clock* clock = nullptr);
+
+  const std::string& service() const { return service_; }
+  bool enabled(LogLevel level) const { return level >= min_level_; }
+
+  // Writes one line if `level` is enabled. `context` may be null (outside an invocation: the
+  // invocation keys are then omitted).
+  void log(LogLevel level, const InvocationContext* context, std::string_view message,
+           std::initializer_list<LogField> fields = {}) const;
+  void debug(const InvocationContext& c, std::string_view m,
+             std::initializer_list<LogField> f = {}) const { log(LogLevel::kDebug, &c, m, f); }
+  void info(const InvocationContext& c, std::string_view m,
+            std::initializer_list<LogField> f = {}) const { log(LogLevel::kInfo, &c, m, f); }
+  void warn(const InvocationContext& c, std::string_view m,
+            std::initializer_list<LogField> f = {}) const { log(LogLevel::kWarning, &c, m, f); }
+  void error(const InvocationContext& c, std::string_view m,
+             std::initializer_list<LogField> f = {}) const { log(LogLevel::kError, &c, m, f); }
+
+  // Writes a line as is (already JSON), whatever the level: EMF metric lines.
+  void write_raw(std::string_view line) const;
+
+  std::int64_t now_ms() const;
+
+ private:
+  std::string service_;
+  LogSink sink_;
+  LogLevel min_level_;
+  const ports::Clock* clock_;
+  mutable std::mutex mutex_;  // serializes sink_ calls
+};
+
+// The Root part of an X-Ray trace header ("Root=1-5759e988-bd86...;Parent=...;Sampled=1" ->
+// "1-5759e988-bd86..."), as Powertools logs xray_trace_id; the header itself when it has no
+// Root=.
+std::string_view xray_trace_id(std::string_view trace_header);
+
+// ISO-8601 UTC with milliseconds: "2024-05-01T12:00:00.123Z".
+std::string iso8601_utc_ms(std::int64_t unix_ms);
+
+// Named counters. Thread-safe.
+class Metrics {
+ public:
+  void add(std::string_view name, std::int64_t delta = 1);
+  void add_all(const std::map<std::string, std::int64_t, std::less<>>& counts);
+  // 0 for a counter never added to.
+  std::int64_t value(std::string_view name) const;
+  std::map<std::string, std::int64_t, std::less<>> snapshot() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::int64_t, std::less<>> counts_;  // GUARDED_BY(mutex_)
+};
+
+// Per-invocation counts, not shared between threads of one invocation without a lock.
+using Counts = std::map<std::string, std::int64_t, std::less<>>;
+
+// One CloudWatch Embedded Metric Format document (unit Count, dimension service) with the
+// non-zero counts; empty string when all are zero.
+std::string emf_line(std::string_view metric_namespace, std::string_view service,
+                     const Counts& counts, std::int64_t timestamp_ms);
+
+// Adds `counts` to `metrics` and writes their EMF line through `logger` (namespace "cartflow").
+void flush_counts(const Logger& logger, Metrics& metrics, const Counts& counts);
+
+}  // namespace cartflow::functions

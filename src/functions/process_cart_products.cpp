@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "functions/process_cart_products.h"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "domain/keys.h"
+#include "events/batch_response.h"
+#include "events/dynamodb_stream.h"
+#include "model/dynamo_json.h"
+
+namespace cartflow::functions {
+namespace {
+
+const std::string* string_attribute(const model::Item& item, std::string_view name) {
+  auto it = item.find(name);
+  return it == item.end() ? nullptr : it->second.as_s();
+}
+
+// Why a record is not announced; empty when it is an order to send.
+std::string_view ignore_reason(const events::DynamoDbStreamRecord& record) {
+  if (record.event_name != "INSERT") return "not an INSERT";
+  if (!record.dynamodb.new_image) return "no NewImage";
+  const auto* status = string_attribute(*record.dynamodb.new_image, "order_status");
+  if (status == nullptr) return "not an order";
+  if (*status != domain::kStatusOrdered) return "order not in status ORDERED";
+  const auto* id = string_attribute(*record.dynamodb.new_image, "order_id");
+  if (id == nullptr || id->empty()) return "order without order_id";
+  return {};
+}
+
+}  // namespace
+
+std::optional<std::string> ordered_order_id(const model::Item& new_image) {
+  const auto* status = string_attribute(new_image, "order_status");
+  const auto* id = string_attribute(new_image, "order_id");
+  if (status == nullptr || *status != domain::kStatusOrdered || id == nullptr || id->empty()) {
+    return std::nullopt;
+  }
+  return *id;
+}
+
+ports::SendEntry order_message(std::string entry_id, const model::Item& new_image,
+                               const std::string& order_id) {
+  ports::SendEntry entry;
+  entry.id = std::move(entry_id);
+  model::append_dynamo_json(entry.body, new_image);
+  ports::MessageAttribute attribute;
+  attribute.data_type = "String";
+  attribute.string_value = order_id;
+  entry.attributes.emplace("order_id", std::move(attribute));
+  return entry;
+}
+
+ProcessCartProducts::ProcessCartProducts(ports::Queue& queue, const Logger& logger,
+                                         Metrics& metrics, ProcessCartProductsOptions options)
+    : queue_(queue), logger_(logger), metrics_(metrics), options_(options) {
+  options_.send_batch_size = std::clamp<std::size_t>(options_.send_batch_size, 1, 10);
+}
+
+model::Result<std::string> ProcessCartProducts::invoke(std::string_view event_json,
+                                                       const InvocationContext& context) {
+  auto parsed = events::parse_dynamodb_stream_event(event_json);
+  if (!parsed.ok()) {
+    logger_.error(context, "not a DynamoDB stream event",
+                  {{"error", parsed.error().message}});
+    return std::move(parsed).error();
+  }
+  const auto& records = parsed->records;
+  Counts counts;
+  counts[std::string(kRecordsReceived)] += static_cast<std::int64_t>(records.size());
+
+  // The records to announce, in stream order: (record index, entry).
+  std::vector<std::pair<std::size_t, ports::SendEntry>> outgoing;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& record = records[i];
+    if (auto reason = ignore_reason(record); !reason.empty()) {
+      ++counts[std::string(kRecordsIgnored)];
+      logger_.debug(context, "stream record ignored",
+                    {{"reason", reason},
+                     {"event_id", record.event_id},
+                     {"sequence_number", record.dynamodb.sequence_number}});
+      continue;
+    }
+    const auto& image = *record.dynamodb.new_image;
+    const std::string& order_id = *string_attribute(image, "order_id");
+    outgoing.emplace_back(i, order_message("r" + std::to_string(i), image, order_id));
+  }
+
+  std::optional<std::size_t> checkpoint;  // index of the first record not fully sent
+  for (std::size_t start = 0; start < outgoing.size() && !checkpoint;
+       start += options_.send_batch_size) {
+    const std::size_t end = std::min(outgoing.size(), start + options_.send_batch_size);
+    std::vector<ports::SendEntry> entries;
+    entries.reserve(end - start);
+    for (std::size_t k = start; k < end; ++k) entries.push_back(outgoing[k].second);
+    auto sent = queue_.send_batch(entries);
+    if (!sent.ok()) {
+      checkpoint = outgoing[start].first;
+      counts[std::string(kOrderSendFailures)] += static_cast<std::int64_t>(end - start);
+      logger_.error(context, "SendMessageBatch failed",
+                    {{"error_code", model::error_code_name(sent.error().code)},
+                     {"error", sent.error().message},
+                     {"entries", end - start}});
+      break;
+    }
+    std::set<std::string, std::less<>> ok_ids;
+    for (const auto& success : sent->successful) ok_ids.insert(success.id);
+    for (std::size_t k = start; k < end; ++k) {
+      const auto& entry = outgoing[k].second;
+      if (ok_ids.contains(entry.id)) {
+        ++counts[std::string(kOrdersSent)];
+        continue;
+      }
+      ++counts[std::string(kOrderSendFailures)];
+      std::string_view code = "Missing";
+      for (const auto& failure : sent->failed) {
+        if (failure.id == entry.id) code = failure.code;
+      }
+      logger_.error(context, "order message not sent",
+                    {{"order_id", entry.attributes.at("order_id").string_value},
+                     {"sequence_number", records[outgoing[k].first].dynamodb.sequence_number},
+                     {"error_code", code}});
+      if (!checkpoint) checkpoint = outgoing[k].first;
+    }
+  }
+
+  events::BatchResponse response;
+  if (checkpoint) {
+    response.batch_item_failures.push_back({records[*checkpoint].dynamodb.sequence_number});
+  }
+  logger_.info(context, "stream batch processed",
+               {{"records", records.size()},
+                {"orders_sent", counts[std::string(kOrdersSent)]},
+                {"checkpoint", checkpoint ? std::string_view(records[*checkpoint]
+                                                                 .dynamodb.sequence_number)
+                                          : std::string_view()}});
+  flush_counts(logger_, metrics_, counts);
+  return events::to_json(response);
+}
+
+}  // namespace cartflow::functions
