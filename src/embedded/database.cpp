@@ -85,13 +85,13 @@ struct Database::Impl {
         }
       }
       commit_group(group);
+      writes.fetch_add(group.size());
+      groups.fetch_add(1);
       {
         std::lock_guard lock(queue_mutex);
         for (Pending* p : group) p->done = true;
       }
       done_cv.notify_all();
-      writes.fetch_add(group.size());
-      groups.fetch_add(1);
       group.clear();
     }
   }
