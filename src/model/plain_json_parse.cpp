@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Plain JSON -> attribute values, like the SDK document clients' marshall, over simdjson
 // On-Demand. Numbers keep their exact text (raw token), so big decimals survive.
+// GCC 12 reports a false -Wmaybe-uninitialized inside std::variant's move assignment at -O3
+// (GCC bug 105562 family); the values are always initialized.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include "model/dynamo_json.h"
 #include "model/json_parse_internal.h"
 
