@@ -36,8 +36,33 @@ inline std::string cart_item_sk(std::string_view product_id) { return product_sk
 // order_items (L of M: productId, quantity, price, addedOn, ...).
 inline std::string order_pk(std::string_view order_id) { return "ORDER#" + std::string(order_id); }
 
+// A user's orders on index userOrders: GSI1SK "ORDER#<order_date>#<orderId>" sorts by date.
+inline constexpr std::string_view kOrderPrefix = "ORDER#";
+inline std::string user_order_gsi_sk(std::string_view order_date, std::string_view order_id) {
+  return "ORDER#" + std::string(order_date) + "#" + std::string(order_id);
+}
+
+// Order line: PK "ORDER#<orderId>", SK "LINE#<productId>"; GSI2PK "PRODUCT#<productId>",
+// GSI2SK "ORDER#<order_date>#<orderId>" (index orderProducts: the orders of a product).
+// Attributes: order_id, user_id, productId, quantity, price, line_total, addedOn, order_date.
+// Lines never carry order_status, so the stream filter (order_status = ORDERED) passes only
+// the order item itself.
+inline constexpr std::string_view kLinePrefix = "LINE#";
+inline std::string order_line_sk(std::string_view product_id) {
+  return "LINE#" + std::string(product_id);
+}
+inline std::string product_gsi_pk(std::string_view product_id) { return product_sk(product_id); }
+
+// Idempotency record: PK = SK = "IDEMPOTENCY#<key>"; attributes request_hash (hex SHA-256 of
+// method, path and body), status_code (N), response_body (S), expires_at (N, Unix seconds; a
+// DynamoDB TTL attribute), created_at. An expired record counts as absent.
+inline std::string idempotency_pk(std::string_view key) {
+  return "IDEMPOTENCY#" + std::string(key);
+}
+
 inline constexpr std::string_view kStatusPending = "PENDING";
 inline constexpr std::string_view kStatusOrdered = "ORDERED";
 inline constexpr std::string_view kStatusCancelled = "CANCELLED";
+inline constexpr std::string_view kStatusCompleted = "COMPLETED";
 
 }  // namespace cartflow::domain

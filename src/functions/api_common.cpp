@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+// Response builders, body and parameter parsing, page tokens and ids for the api routes.
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <array>
+#include <cstdio>
+#include <random>
+
+#include "domain/product.h"
+#include "functions/api_internal.h"
+#include "model/dynamo_json.h"
+
+namespace cartflow::functions::api {
+
+ApiGatewayResponse json_response(const RequestContext& ctx, int status, std::string body) {
+  ApiGatewayResponse r;
+  r.status_code = status;
+  r.headers = {{"Content-Type", "application/json"}, {"X-Request-Id", ctx.request_id}};
+  r.body = std::move(body);
+  return r;
+}
+
+ApiGatewayResponse error_response(const RequestContext& ctx, int status, std::string_view code,
+                                  std::string_view message, std::string_view field,
+                                  std::string_view extra) {
+  std::string body = "{\"message\":";
+  model::append_json_string(body, message);
+  body += ",\"code\":";
+  model::append_json_string(body, code);
+  if (!field.empty()) {
+    body += ",\"field\":";
+    model::append_json_string(body, field);
+  }
+  body += ",\"request_id\":";
+  model::append_json_string(body, ctx.request_id);
+  if (!extra.empty()) {
+    body += ',';
+    body += extra;
+  }
+  body += '}';
+  return json_response(ctx, status, std::move(body));
+}
+
+ApiGatewayResponse field_error(const RequestContext& ctx, const domain::FieldError& e) {
+  static const std::array<std::string_view, 5> kUnprocessable{
+      "ITEM_NOT_IN_CART", "QUANTITY_MISMATCH", "PRODUCT_NOT_FOUND", "ORDER_TOTAL_MISMATCH",
+      "TOTAL_TOO_LARGE"};
+  int status = 400;
+  for (std::string_view c : kUnprocessable) {
+    if (e.code == c) status = 422;
+  }
+  return error_response(ctx, status, e.code, e.message, e.field);
+}
+
+ApiGatewayResponse store_error(const RequestContext& ctx, const model::Error& error) {
+  std::string line = "{\"level\":\"ERROR\",\"message\":\"store request failed\",\"request_id\":";
+  model::append_json_string(line, ctx.request_id);
+  line += ",\"error_code\":";
+  model::append_json_string(line, model::error_code_name(error.code));
+  line += ",\"error\":";
+  model::append_json_string(line, error.message);
+  line += "}\n";
+  std::fputs(line.c_str(), stderr);
+  if (error.code == model::ErrorCode::kThrottled || error.code == model::ErrorCode::kUnavailable) {
+    auto r = error_response(ctx, 503, "SERVICE_UNAVAILABLE",
+                            "the service is busy or unavailable; retry later");
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+  }
+  return error_response(ctx, 500, "INTERNAL_ERROR",
+                        "internal error; quote request id " + ctx.request_id);
+}
+
+std::variant<model::Item, ApiGatewayResponse> json_body(const RequestContext& ctx) {
+  if (!ctx.has_body || ctx.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return error_response(ctx, 400, "MISSING_BODY", "a JSON object body is required", "body");
+  }
+  auto value = model::parse_plain_json(ctx.body);
+  if (!value.ok()) {
+    return error_response(ctx, 400, "INVALID_JSON",
+                          "the body is not valid JSON: " + value.error().message, "body");
+  }
+  model::Item* item = value->as_m();
+  if (item == nullptr) {
+    return error_response(ctx, 400, "INVALID_BODY", "the body must be a JSON object", "body");
+  }
+  return std::move(*item);
+}
+
+std::variant<std::string, ApiGatewayResponse> id_param(const RequestContext& ctx,
+                                                       std::string_view name) {
+  auto it = ctx.params.find(name);
+  std::string value = it == ctx.params.end() ? std::string() : it->second;
+  auto checked = domain::path_id(value, name);
+  if (auto* e = std::get_if<domain::FieldError>(&checked)) return field_error(ctx, *e);
+  return std::get<std::string>(checked);
+}
+
+std::variant<std::int64_t, ApiGatewayResponse> limit_param(const RequestContext& ctx,
+                                                           std::int64_t default_limit) {
+  auto text = ctx.request.query("limit");
+  if (!text) return default_limit;
+  auto checked = domain::page_size(*text, "limit");
+  if (auto* e = std::get_if<domain::FieldError>(&checked)) return field_error(ctx, *e);
+  return std::get<std::int64_t>(checked);
+}
+
+std::string encode_page_token(const model::Item& key) {
+  std::string t = model::base64_encode(model::to_dynamo_json(key));
+  for (char& c : t) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  while (!t.empty() && t.back() == '=') t.pop_back();
+  return t;
+}
+
+std::optional<model::Item> decode_page_token(std::string_view token) {
+  if (token.empty() || token.size() > 4096) return std::nullopt;
+  std::string t(token);
+  for (char& c : t) {
+    if (c == '-') c = '+';
+    else if (c == '_') c = '/';
+    else if (c == '+' || c == '/' || c == '=') return std::nullopt;
+  }
+  while (t.size() % 4 != 0) t += '=';
+  auto json = model::base64_decode(t);
+  if (!json.ok()) return std::nullopt;
+  auto item = model::parse_item(*json);
+  if (!item.ok()) return std::nullopt;
+  for (const auto& [name, value] : *item) {
+    if (!value.is_s()) return std::nullopt;  // our keys are all strings
+  }
+  return std::move(*item);
+}
+
+model::Result<std::vector<model::Item>> query_all(ports::Table& table, ports::QueryRequest request) {
+  std::vector<model::Item> items;
+  for (int page = 0; page < 10'000; ++page) {
+    auto result = table.query(request);
+    if (!result.ok()) return std::move(result).error();
+    for (auto& item : result->items) items.push_back(std::move(item));
+    if (!result->last_evaluated_key) return items;
+    request.exclusive_start_key = std::move(result->last_evaluated_key);
+  }
+  return model::Error::internal("query did not finish after 10000 pages");
+}
+
+void append_public_items(std::string& out, const std::vector<model::Item>& items) {
+  out += '[';
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i != 0) out += ',';
+    out += model::to_plain_json(domain::public_view(items[i]));
+  }
+  out += ']';
+}
+
+std::string uuid_v4() {
+  std::array<unsigned char, 16> b{};
+  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
+    // OpenSSL's generator failing is exceptional; the OS source is as good.
+    std::random_device rd;
+    for (auto& x : b) x = static_cast<unsigned char>(rd());
+  }
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += kHex[b[i] >> 4];
+    out += kHex[b[i] & 0x0f];
+  }
+  return out;
+}
+
+std::string sha256_hex(std::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int size = 0;
+  EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < size; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 0x0f];
+  }
+  return out;
+}
+
+}  // namespace cartflow::functions::api

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Private to the api handler: the per-request context, response builders and the route
+// functions (one .cpp per topic: api_products, api_cart, api_orders, api_order_reads).
+// Everything here runs on the invoking thread; nothing is shared between requests.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/validation.h"
+#include "events/api_gateway.h"
+#include "model/attribute_value.h"
+#include "ports/clock.h"
+#include "ports/table.h"
+
+namespace cartflow::functions::api {
+
+using events::ApiGatewayRequest;
+using events::ApiGatewayResponse;
+
+struct ApiConfig {
+  std::int64_t idempotency_ttl_s = 24 * 60 * 60;
+};
+
+struct RequestContext {
+  ports::Table& table;
+  const ports::Clock& clock;
+  const ApiConfig& config;
+  const ApiGatewayRequest& request;
+  std::map<std::string, std::string, std::less<>> params;  // path parameters
+  std::string request_id;
+  std::string body;  // decoded (base64 undone); empty when none
+  bool has_body = false;
+};
+
+// A JSON response with the standard headers (Content-Type, X-Request-Id).
+ApiGatewayResponse json_response(const RequestContext& ctx, int status, std::string body);
+// {"message": ..., "code": ..., "field"?: ..., "request_id": ...} plus `extra` (pre-rendered
+// JSON members, e.g. "\"computed_total\":123").
+ApiGatewayResponse error_response(const RequestContext& ctx, int status, std::string_view code,
+                                  std::string_view message, std::string_view field = {},
+                                  std::string_view extra = {});
+// A FieldError as 400 (or the status its code calls for: 422 for business rule violations).
+ApiGatewayResponse field_error(const RequestContext& ctx, const domain::FieldError& error);
+// A store failure: 503 for throttling and unavailability (Retry-After), 500 otherwise; the
+// detail is logged with the request id, never returned.
+ApiGatewayResponse store_error(const RequestContext& ctx, const model::Error& error);
+
+// The request body as a JSON object. On failure returns the 400 response to send.
+std::variant<model::Item, ApiGatewayResponse> json_body(const RequestContext& ctx);
+// A path parameter checked as an identifier; on failure the 400 response to send.
+std::variant<std::string, ApiGatewayResponse> id_param(const RequestContext& ctx,
+                                                       std::string_view name);
+// The `limit` query parameter (default when absent); on failure the 400 response.
+std::variant<std::int64_t, ApiGatewayResponse> limit_param(const RequestContext& ctx,
+                                                           std::int64_t default_limit);
+
+// Opaque pagination tokens: base64url of the LastEvaluatedKey in DynamoDB JSON.
+std::string encode_page_token(const model::Item& last_evaluated_key);
+// Decodes a token; std::nullopt when it is not one of ours.
+std::optional<model::Item> decode_page_token(std::string_view token);
+
+// Runs a query to the end (all pages) and returns every item; on failure the store error.
+model::Result<std::vector<model::Item>> query_all(ports::Table& table, ports::QueryRequest request);
+
+// Appends items as a JSON array of their public views (keys stripped).
+void append_public_items(std::string& out, const std::vector<model::Item>& items);
+
+// Random UUID v4 (OpenSSL RAND_bytes), lower-case hex with dashes.
+std::string uuid_v4();
+// Lower-case hex SHA-256 of `data`.
+std::string sha256_hex(std::string_view data);
+
+// Routes.
+ApiGatewayResponse load_products(RequestContext& ctx);
+ApiGatewayResponse list_products(RequestContext& ctx);
+ApiGatewayResponse get_product(RequestContext& ctx);
+ApiGatewayResponse add_to_cart(RequestContext& ctx);
+ApiGatewayResponse get_cart(RequestContext& ctx);
+ApiGatewayResponse remove_from_cart(RequestContext& ctx);
+ApiGatewayResponse place_order(RequestContext& ctx);
+ApiGatewayResponse get_order(RequestContext& ctx);
+ApiGatewayResponse cancel_order(RequestContext& ctx);
+ApiGatewayResponse list_user_orders(RequestContext& ctx);
+ApiGatewayResponse openapi_document(RequestContext& ctx, bool json);
+
+}  // namespace cartflow::functions::api

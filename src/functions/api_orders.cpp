@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+// POST /order: validates the order against the catalog and the user's cart, computes the total,
+// and writes the order, its lines, a claim on each ordered cart item and the idempotency record
+// in ONE conditional transaction.
+#include "domain/cart.h"
+#include "domain/keys.h"
+#include "domain/order.h"
+#include "domain/requests.h"
+#include "domain/time.h"
+#include "functions/api_idempotency.h"
+#include "functions/api_internal.h"
+#include "model/dynamo_json.h"
+#include "model/expression.h"
+
+namespace cartflow::functions::api {
+
+namespace {
+
+using ProductMap = std::map<std::string, model::Item, std::less<>>;
+
+// The catalog items of `ids` (those that exist), keyed by productId.
+model::Result<ProductMap> fetch_products(ports::Table& table, const std::vector<std::string>& ids) {
+  ProductMap products;
+  for (std::size_t start = 0; start < ids.size(); start += 100) {
+    std::vector<model::Item> keys;
+    for (std::size_t i = start; i < std::min(ids.size(), start + 100); ++i) {
+      keys.push_back(model::Item{{std::string(domain::kPk), std::string(domain::kProductPartition)},
+                                 {std::string(domain::kSk), domain::product_sk(ids[i])}});
+    }
+    for (int attempt = 0; !keys.empty(); ++attempt) {
+      if (attempt == 8) return model::Error::throttled("batch get left unprocessed keys");
+      auto result = table.batch_get(keys);
+      if (!result.ok()) return std::move(result).error();
+      for (auto& item : result->items) {
+        auto id = item.find("productId");
+        if (id != item.end() && id->second.as_s() != nullptr) {
+          std::string product_id = *id->second.as_s();
+          products.emplace(std::move(product_id), std::move(item));
+        }
+      }
+      keys = std::move(result->unprocessed_keys);
+    }
+  }
+  return products;
+}
+
+std::string order_json(const domain::Order& order, const model::Item& stored) {
+  std::string body = "{\"message\":\"order placed successfully\",\"order_id\":";
+  model::append_json_string(body, order.order_id);
+  body += ",\"user_id\":";
+  model::append_json_string(body, order.user_id);
+  body += ",\"order_status\":";
+  model::append_json_string(body, order.status);
+  body += ",\"order_date\":";
+  model::append_json_string(body, order.order_date);
+  body += ",\"order_total\":" + std::to_string(order.total) + ",\"order_items\":";
+  model::append_plain_json(body, stored.find("order_items")->second);
+  body += '}';
+  return body;
+}
+
+}  // namespace
+
+ApiGatewayResponse place_order(RequestContext& ctx) {
+  auto body = json_body(ctx);
+  if (auto* r = std::get_if<ApiGatewayResponse>(&body)) return std::move(*r);
+  auto parsed = domain::parse_place_order(std::get<model::Item>(body));
+  if (auto* e = std::get_if<domain::FieldError>(&parsed)) return field_error(ctx, *e);
+  const auto& request = std::get<domain::PlaceOrderRequest>(parsed);
+
+  Idempotency idempotency(ctx);
+  if (idempotency.early()) return *idempotency.early();
+
+  ports::QueryRequest q;
+  q.key_condition =
+      model::KeyCondition::hash(std::string(domain::kPk), domain::user_pk(request.user_id))
+          .range_is(std::string(domain::kSk), model::KeyCondition::RangeOp::kBeginsWith, "PRODUCT#");
+  q.consistent_read = true;
+  auto cart_items = query_all(ctx.table, q);
+  if (!cart_items.ok()) return store_error(ctx, cart_items.error());
+  std::vector<domain::CartItem> open;
+  for (const auto& item : *cart_items) {
+    auto c = domain::cart_item_from_item(item);
+    if (c && domain::is_open(*c)) open.push_back(std::move(*c));
+  }
+  std::vector<std::string> wanted;
+  if (request.items) {
+    for (const auto& line : *request.items) wanted.push_back(line.product_id);
+  } else {
+    for (const auto& c : open) wanted.push_back(c.product_id);
+  }
+  if (wanted.size() > domain::kMaxOrderLines) {
+    return field_error(ctx, {"TOO_MANY_ITEMS", "order_items",
+                             "an order holds at most " + std::to_string(domain::kMaxOrderLines) +
+                                 " products; list order_items explicitly"});
+  }
+  auto products = fetch_products(ctx.table, wanted);
+  if (!products.ok()) return store_error(ctx, products.error());
+
+  std::int64_t now = ctx.clock.now_ms();
+  auto built = domain::build_order(request, open, *products, uuid_v4(), domain::iso8601_ms(now));
+  if (auto* e = std::get_if<domain::FieldError>(&built)) return field_error(ctx, *e);
+  const auto& order = std::get<domain::Order>(built);
+  if (auto mismatch = domain::check_order_total(request, order)) {
+    return error_response(ctx, 422, mismatch->code, mismatch->message, mismatch->field,
+                          "\"computed_total\":" + std::to_string(order.total));
+  }
+
+  model::Item stored = domain::order_item(order);
+  ApiGatewayResponse response = json_response(ctx, 201, order_json(order, stored));
+  response.headers.emplace_back("Location", "/orders/" + order.order_id);
+
+  auto new_key = model::Cond::not_exists(model::path(std::string(domain::kPk)));
+  std::vector<ports::TransactAction> actions;
+  actions.push_back(ports::TransactAction{ports::PutRequest{std::move(stored), new_key}});
+  for (const auto& line : order.lines) {
+    actions.push_back(ports::TransactAction{
+        ports::PutRequest{domain::order_line_item(order, line), new_key}});
+  }
+  std::size_t first_claim = actions.size();
+  for (const auto& line : order.lines) {
+    model::Item key{{std::string(domain::kPk), domain::user_pk(order.user_id)},
+                    {std::string(domain::kSk), domain::cart_item_sk(line.product_id)}};
+    model::Update claim;
+    claim.set(model::path("order_id"), order.order_id);
+    model::Cond still_open =
+        model::Cond::exists(model::path(std::string(domain::kPk))) &&
+        model::Cond::eq(model::path("cartProductStatus"), std::string(domain::kStatusPending)) &&
+        model::Cond::eq(model::path("addedOn"), line.added_on) &&
+        model::Cond::not_exists(model::path("order_id"));
+    actions.push_back(ports::TransactAction{
+        ports::UpdateRequest{std::move(key), std::move(claim), still_open, ports::ReturnValues::kNone}});
+  }
+  if (idempotency.active()) actions.push_back(idempotency.record(response));
+
+  auto status = ctx.table.transact_write(actions, std::nullopt);
+  if (status.ok()) return response;
+  const model::Error& error = status.error();
+  if (error.code != model::ErrorCode::kConditionFailed) return store_error(ctx, error);
+  const auto& reasons = error.cancellation_reasons;
+  if (idempotency.active() && reasons.size() == actions.size() &&
+      reasons.back().code == "ConditionalCheckFailed") {
+    return idempotency.after_conflict();
+  }
+  for (std::size_t i = first_claim; i < first_claim + order.lines.size() && i < reasons.size(); ++i) {
+    if (reasons[i].code == "ConditionalCheckFailed") {
+      const auto& line = order.lines[i - first_claim];
+      return error_response(ctx, 409, "CART_CHANGED",
+                            "product " + line.product_id +
+                                " changed in the cart while the order was placed; retry",
+                            "order_items");
+    }
+  }
+  return store_error(ctx, error);
+}
+
+}  // namespace cartflow::functions::api

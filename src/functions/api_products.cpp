@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+// Routes of the catalog: POST /loadProducts, GET /products, GET /products/{product_id}.
+#include "domain/keys.h"
+#include "domain/product.h"
+#include "domain/sample_catalog.h"
+#include "functions/api_internal.h"
+#include "model/dynamo_json.h"
+
+namespace cartflow::functions::api {
+
+namespace {
+
+model::KeyCondition catalog_partition() {
+  return model::KeyCondition::hash(std::string(domain::kPk),
+                                   std::string(domain::kProductPartition))
+      .range_is(std::string(domain::kSk), model::KeyCondition::RangeOp::kBeginsWith, "PRODUCT#");
+}
+
+}  // namespace
+
+ApiGatewayResponse load_products(RequestContext& ctx) {
+  auto catalog = model::parse_plain_json(domain::sample_catalog_json());
+  const model::List* list = catalog.ok() ? catalog->as_l() : nullptr;
+  if (list == nullptr) {
+    return store_error(ctx, model::Error::internal("the bundled catalog is not a JSON array"));
+  }
+  std::vector<ports::WriteRequest> writes;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const model::Map* product = (*list)[i].as_m();
+    if (product == nullptr) {
+      return store_error(ctx, model::Error::internal("bundled catalog entry is not an object"));
+    }
+    auto item = domain::product_item(*product, "products[" + std::to_string(i) + "]");
+    if (auto* e = std::get_if<domain::FieldError>(&item)) {
+      return store_error(ctx, model::Error::internal("bundled catalog: " + e->message));
+    }
+    writes.push_back(ports::WriteRequest{
+        ports::PutRequest{std::move(std::get<model::Item>(item)), std::nullopt}});
+  }
+  // Puts by key: loading twice leaves the same items.
+  for (std::size_t start = 0; start < writes.size(); start += 25) {
+    std::vector<ports::WriteRequest> batch(
+        writes.begin() + static_cast<std::ptrdiff_t>(start),
+        writes.begin() + static_cast<std::ptrdiff_t>(std::min(writes.size(), start + 25)));
+    for (int attempt = 0; !batch.empty(); ++attempt) {
+      if (attempt == 8) {
+        return store_error(ctx, model::Error::throttled("batch write left unprocessed items"));
+      }
+      auto result = ctx.table.batch_write(batch);
+      if (!result.ok()) return store_error(ctx, result.error());
+      batch = std::move(result->unprocessed);
+    }
+  }
+  return json_response(ctx, 200,
+                       "{\"message\":\"products loaded successfully\",\"total\":" +
+                           std::to_string(writes.size()) + "}");
+}
+
+ApiGatewayResponse list_products(RequestContext& ctx) {
+  auto limit = limit_param(ctx, 0);
+  if (auto* r = std::get_if<ApiGatewayResponse>(&limit)) return std::move(*r);
+  ports::QueryRequest q;
+  q.key_condition = catalog_partition();
+  std::vector<model::Item> items;
+  std::optional<model::Item> next;
+  if (std::get<std::int64_t>(limit) == 0 && !ctx.request.query("next_token")) {
+    auto all = query_all(ctx.table, q);  // the reference's behaviour: the whole catalog
+    if (!all.ok()) return store_error(ctx, all.error());
+    items = std::move(*all);
+  } else {
+    std::int64_t n = std::get<std::int64_t>(limit);
+    q.limit = static_cast<std::size_t>(n == 0 ? domain::kDefaultPageSize : n);
+    if (auto token = ctx.request.query("next_token")) {
+      auto key = decode_page_token(*token);
+      auto pk = key ? key->find(domain::kPk) : model::Item::const_iterator{};
+      if (!key || key->size() != 2 || pk == key->end() ||
+          *pk->second.as_s() != domain::kProductPartition || key->count(domain::kSk) == 0) {
+        return error_response(ctx, 400, "INVALID_QUERY_PARAMETER",
+                              "next_token is not a token of this listing", "next_token");
+      }
+      q.exclusive_start_key = std::move(*key);
+    }
+    auto page = ctx.table.query(q);
+    if (!page.ok()) return store_error(ctx, page.error());
+    items = std::move(page->items);
+    next = std::move(page->last_evaluated_key);
+  }
+  std::string body = "{\"products\":";
+  append_public_items(body, items);
+  body += ",\"total\":" + std::to_string(items.size());
+  if (next) {
+    body += ",\"next_token\":";
+    model::append_json_string(body, encode_page_token(*next));
+  }
+  body += '}';
+  return json_response(ctx, 200, std::move(body));
+}
+
+ApiGatewayResponse get_product(RequestContext& ctx) {
+  auto id = id_param(ctx, "product_id");
+  if (auto* r = std::get_if<ApiGatewayResponse>(&id)) return std::move(*r);
+  const std::string& product_id = std::get<std::string>(id);
+  model::Item key{{std::string(domain::kPk), std::string(domain::kProductPartition)},
+                  {std::string(domain::kSk), domain::product_sk(product_id)}};
+  auto item = ctx.table.get(ports::GetRequest{std::move(key), true, std::nullopt});
+  if (!item.ok()) return store_error(ctx, item.error());
+  if (!*item) {
+    return error_response(ctx, 404, "PRODUCT_NOT_FOUND", "product " + product_id + " not found",
+                          "product_id");
+  }
+  return json_response(ctx, 200, model::to_plain_json(domain::public_view(std::move(**item))));
+}
+
+}  // namespace cartflow::functions::api
