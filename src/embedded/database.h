@@ -60,7 +60,7 @@ class Database {
   Stats stats() const;
 
   // Schema version this build writes (stored in PRAGMA user_version).
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
  private:
   struct Impl;

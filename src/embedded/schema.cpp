@@ -65,6 +65,27 @@ struct Migration {
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, {kTableSchemaV1, kQueueSchemaV1}},
+      // Version 2: the local API Gateway's API keys (SHA-256 hashes only, never the secret) and
+      // their usage-plan quota counters, one row per key and quota period (platform/api_keys).
+      {2, {R"sql(
+CREATE TABLE api_keys(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  key_hash BLOB NOT NULL UNIQUE,
+  created_ms INTEGER NOT NULL,
+  revoked_ms INTEGER,
+  rate REAL NOT NULL,
+  burst INTEGER NOT NULL,
+  quota_limit INTEGER NOT NULL,
+  quota_period TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE api_key_usage(
+  key_id TEXT NOT NULL,
+  period_start_ms INTEGER NOT NULL,
+  used INTEGER NOT NULL,
+  PRIMARY KEY (key_id, period_start_ms)
+) WITHOUT ROWID;
+)sql"}},
   };
   return kMigrations;
 }

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "platform/api_gateway.h"
+
+#include <openssl/rand.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "events/api_gateway.h"
+#include "platform/api_gateway_event.h"
+
+namespace cartflow::platform {
+
+namespace {
+
+constexpr const char* kRequestIdHeader = "x-amzn-RequestId";
+
+std::string json_message(std::string_view message) {
+  std::string out = "{\"message\":\"";
+  for (char c : message) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"}";
+}
+
+}  // namespace
+
+std::string new_request_id() {
+  unsigned char b[16];
+  if (RAND_bytes(b, sizeof b) != 1) {
+    // Never fails in practice; a fixed id is still a valid answer.
+    return "00000000-0000-4000-8000-000000000000";
+  }
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
+  char out[37];
+  std::snprintf(out, sizeof out,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                b[15]);
+  return out;
+}
+
+ApiGateway::ApiGateway(functions::Handler& handler, ApiKeyStore* keys, const ports::Clock& clock,
+                       MetricsRegistry& metrics, ApiGatewayOptions options)
+    : handler_(handler),
+      keys_(keys),
+      clock_(clock),
+      metrics_(metrics),
+      options_(std::move(options)),
+      throttler_(clock) {}
+
+HttpHandler ApiGateway::http_handler() {
+  return [this](const HttpRequest& r) { return handle(r); };
+}
+
+HttpErrorPage ApiGateway::http_error_page() {
+  return [this](int status) { return error_page(status); };
+}
+
+void ApiGateway::record(const std::string& method, const std::string& route, int status,
+                        double seconds) {
+  metrics_
+      .counter("cartflow_http_requests_total", "HTTP requests answered, by route and status",
+               {{"method", method}, {"route", route}, {"status", std::to_string(status)}})
+      .inc();
+  metrics_
+      .histogram("cartflow_http_request_duration_seconds",
+                 "Time from a request's arrival at the gateway to its answer",
+                 {{"method", method}, {"route", route}})
+      .observe(seconds);
+}
+
+HttpResponse ApiGateway::gateway_error(int status, std::string_view message,
+                                       std::string_view error_type, const std::string& request_id) {
+  HttpResponse r = HttpResponse::json(status, json_message(message));
+  r.headers.emplace_back(kRequestIdHeader, request_id);
+  if (!error_type.empty()) r.headers.emplace_back("x-amzn-ErrorType", std::string(error_type));
+  return r;
+}
+
+HttpResponse ApiGateway::error_page(int status) {
+  std::string message(HttpServer::reason(status));
+  std::string type;
+  if (status == 413) type = "RequestEntityTooLargeException";  // not an AWS name: ours
+  if (status >= 500) message = "Internal server error";
+  HttpResponse r = gateway_error(status, message, type, new_request_id());
+  record("", "unmatched", status, 0.0);
+  return r;
+}
+
+HttpResponse ApiGateway::handle(const HttpRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string request_id = new_request_id();
+  std::string route = "unmatched";
+  auto finish = [&](HttpResponse r) {
+    bool has_id = false;
+    for (const auto& [k, v] : r.headers) has_id = has_id || k == kRequestIdHeader;
+    if (!has_id) r.headers.emplace_back(kRequestIdHeader, request_id);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    record(request.method, route, r.status, seconds);
+    return r;
+  };
+
+  SplitTarget target = split_target(request.target, options_.stage);
+  if (options_.serve_metrics && !target.stage_prefixed && target.path == "/metrics" &&
+      request.method == "GET") {
+    route = "/metrics";
+    HttpResponse r;
+    r.headers.emplace_back("Content-Type", MetricsRegistry::kContentType);
+    r.body = metrics_.render();
+    return finish(std::move(r));
+  }
+
+  ResolvedResource resource = resolve_resource(request.method, target.path);
+  if (!resource.found || !resource.method_allowed) {
+    return finish(gateway_error(403, "Missing Authentication Token",
+                                "MissingAuthenticationTokenException", request_id));
+  }
+  route = resource.resource;
+
+  EventContext context;
+  context.request_id = request_id;
+  context.stage = options_.stage;
+  context.account_id = options_.account_id;
+  context.api_id = options_.api_id;
+  context.request_time_ms = clock_.now_ms();
+
+  if (keys_ != nullptr && resource.resource != "/health") {
+    std::optional<std::string> presented = request.header("x-api-key");
+    std::optional<ApiKey> key = presented ? keys_->authenticate(*presented) : std::nullopt;
+    if (!key) return finish(gateway_error(403, "Forbidden", "ForbiddenException", request_id));
+    if (!throttler_.allow(key->id, key->plan.rate, key->plan.burst)) {
+      return finish(gateway_error(429, "Too Many Requests", "TooManyRequestsException", request_id));
+    }
+    auto quota = keys_->consume_quota(*key);
+    if (!quota.ok()) {
+      return finish(gateway_error(500, "Internal server error", "InternalServerErrorException",
+                                  request_id));
+    }
+    if (*quota == QuotaDecision::kExceeded) {
+      return finish(gateway_error(429, "Limit Exceeded", "LimitExceededException", request_id));
+    }
+    context.api_key = *presented;
+  }
+
+  events::ApiGatewayRequest event = build_proxy_event(request, target, resource, context);
+  functions::InvocationContext invocation;
+  invocation.request_id = request_id;
+  invocation.invoked_function_arn = options_.function_arn;
+  invocation.deadline_ms = clock_.now_ms() + options_.integration_timeout_ms;
+  auto result = handler_.invoke(events::to_json(event), invocation);
+  if (!result.ok()) {
+    return finish(gateway_error(502, "Internal server error", "", request_id));
+  }
+  auto parsed = events::parse_api_gateway_response(*result);
+  if (!parsed.ok()) return finish(gateway_error(502, "Internal server error", "", request_id));
+  auto http = from_proxy_response(*parsed);
+  if (!http.ok()) return finish(gateway_error(502, "Internal server error", "", request_id));
+  return finish(std::move(*http));
+}
+
+}  // namespace cartflow::platform

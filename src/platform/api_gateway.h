@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// ApiGateway: what Amazon API Gateway (REST API, Lambda proxy integration) does in front of the
+// `api` handler, for `cartflow serve`:
+// - the stage prefix: "/Dev/products" and "/products" address the same resource;
+// - resources from the api handler's route table; an unknown path or a method the resource does
+//   not have gets 403 {"message":"Missing Authentication Token"}, as API Gateway answers;
+// - x-api-key on every resource but /health: missing, unknown or revoked -> 403
+//   {"message":"Forbidden"};
+// - the key's usage plan: token bucket (rate, burst) -> 429 {"message":"Too Many Requests"};
+//   quota per period -> 429 {"message":"Limit Exceeded"} (checked after the rate, so throttled
+//   requests do not use quota);
+// - the REST proxy v1 event (api_gateway_event.h), the handler's response mapped back; a handler
+//   error or a malformed response -> 502 {"message":"Internal server error"};
+// - x-amzn-RequestId on every response (also 4xx/5xx the gateway or the server produce);
+// - GET /metrics (not an API resource, no key): the MetricsRegistry in Prometheus text format.
+// Metrics recorded: cartflow_http_requests_total{method,route,status} and
+// cartflow_http_request_duration_seconds{method,route} (histogram), route being the resource
+// template (or "/metrics", or "unmatched").
+// The secret of a key is never logged; it reaches the handler only as API Gateway passes it
+// (the x-api-key header and requestContext.identity.apiKey).
+//
+// Threading: handle() is thread-safe and blocks while the handler runs (call it from the
+// HttpServer's worker threads). The handler, key store, clock and registry must outlive it.
+
+#include <cstdint>
+#include <string>
+
+#include "functions/handler.h"
+#include "platform/api_gateway_throttle.h"
+#include "platform/api_keys.h"
+#include "platform/http_server.h"
+#include "platform/metrics.h"
+#include "ports/clock.h"
+
+namespace cartflow::platform {
+
+struct ApiGatewayOptions {
+  std::string stage = "Dev";
+  std::string account_id = "123456789012";
+  std::string api_id = "cartflow";
+  std::string function_arn = "arn:aws:lambda:local:123456789012:function:api";
+  std::int64_t integration_timeout_ms = 29'000;  // API Gateway's limit: the handler's deadline
+  bool serve_metrics = true;  // GET /metrics
+};
+
+class ApiGateway {
+ public:
+  // `keys` null: no key is required (for tests of the event alone; `serve` always passes one).
+  ApiGateway(functions::Handler& handler, ApiKeyStore* keys, const ports::Clock& clock,
+             MetricsRegistry& metrics, ApiGatewayOptions options = {});
+
+  // Answers one request (never fails: every failure is an HTTP answer).
+  HttpResponse handle(const HttpRequest& request);
+  // An answer to a request the HttpServer refused (413, 431, 400, 500), API Gateway style,
+  // with x-amzn-RequestId; counted in the metrics with route "unmatched".
+  HttpResponse error_page(int status);
+
+  // handle() and error_page() bound to this object, for HttpServer.
+  HttpHandler http_handler();
+  HttpErrorPage http_error_page();
+
+ private:
+  HttpResponse gateway_error(int status, std::string_view message, std::string_view error_type,
+                             const std::string& request_id);
+  void record(const std::string& method, const std::string& route, int status, double seconds);
+
+  functions::Handler& handler_;
+  ApiKeyStore* keys_;
+  const ports::Clock& clock_;
+  MetricsRegistry& metrics_;
+  ApiGatewayOptions options_;
+  Throttler throttler_;
+};
+
+// A random UUID v4 (OpenSSL RAND_bytes), lower-case with dashes: API Gateway's request id form.
+std::string new_request_id();
+
+}  // namespace cartflow::platform
