@@ -105,7 +105,10 @@ class Cond {
 
 // Evaluates a condition against an item (an absent item is an empty item), as DynamoDB does:
 // comparing values of different types is false (except <> which is true), a missing attribute
-// makes a comparison false, size() of a missing attribute makes its comparison false.
+// makes a comparison false (except <> which is true, as DynamoDB does), size() of a missing
+// attribute (or of an N, BOOL or NULL) makes its comparison false, <> included. <, <=, >, >=
+// and BETWEEN order only S (unsigned UTF-8 bytes), N (numerically) and B (unsigned bytes).
+// size() of an S counts UTF-16 code units, as DynamoDB does ("é𝄞" has size 3).
 // Fails with kInvalidArgument only where DynamoDB raises a ValidationException (e.g.
 // attribute_type with an unknown type, contains with a non-scalar operand).
 Result<bool> evaluate(const Cond& condition, const Item& item);
@@ -151,6 +154,8 @@ class Update {
 // raises a ValidationException (arithmetic on non-numbers, ADD/DELETE on the wrong type, a path
 // through a missing map, overlapping paths, an update of a key attribute is checked by the
 // caller). On failure `item` is left unchanged.
+// Call it qualified (model::apply): Item is a std::map, so an unqualified call also finds
+// std::apply by argument-dependent lookup and fails to compile.
 Status apply(const Update& update, Item& item);
 
 // ---------------------------------------------------------------------------------------------

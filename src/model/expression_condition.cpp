@@ -14,8 +14,14 @@ namespace {
 
 constexpr std::size_t kMaxInCandidates = 100;
 
-// An operand's value: missing, borrowed from the item/expression, or computed (size()).
-using Val = std::variant<std::monostate, const AttributeValue*, AttributeValue>;
+// size() of a missing attribute, or of one without a size (N, BOOL, NULL): every comparison
+// with it is false, `<>` included (unlike a plain missing attribute, which `<>` finds unequal).
+struct NoSize {};
+
+// An operand's value: missing, borrowed from the item/expression, computed (size()), or NoSize.
+using Val = std::variant<std::monostate, const AttributeValue*, AttributeValue, NoSize>;
+
+bool no_size(const Val& v) { return std::holds_alternative<NoSize>(v); }
 
 const AttributeValue* get(const Val& v) {
   if (const auto* p = std::get_if<const AttributeValue*>(&v)) return *p;
@@ -49,9 +55,9 @@ class Evaluator {
       return Error(s.error());
     }
     const AttributeValue* target = resolve(item_, size.path);
-    if (target == nullptr) return Val{};
+    if (target == nullptr) return Val{NoSize{}};
     auto n = detail::size_function(*target);
-    if (!n) return Val{};  // N, BOOL, NULL have no size: the comparison is false
+    if (!n) return Val{NoSize{}};
     return Val{AttributeValue::integer(static_cast<std::int64_t>(*n))};
   }
 
@@ -76,6 +82,7 @@ class Evaluator {
     if (!l) return Error(l.error());
     auto r = value_of(c.rhs);
     if (!r) return Error(r.error());
+    if (no_size(*l) || no_size(*r)) return false;
     return compare(c.op, get(*l), get(*r));
   }
 
@@ -101,6 +108,7 @@ class Evaluator {
             "greater than or equal to lower bound");
       }
     }
+    if (no_size(*v) || no_size(*lo) || no_size(*hi)) return false;
     const AttributeValue* value = get(*v);
     return compare(Comparator::kGe, value, get(*lo)) && compare(Comparator::kLe, value, get(*hi));
   }
@@ -116,7 +124,7 @@ class Evaluator {
     for (const auto& candidate : in.candidates) {
       auto c = value_of(candidate);
       if (!c) return Error(c.error());
-      found = found || compare(Comparator::kEq, get(*v), get(*c));
+      found = found || (!no_size(*v) && !no_size(*c) && compare(Comparator::kEq, get(*v), get(*c)));
     }
     return found;
   }
