@@ -6,14 +6,19 @@
 
 #include <iostream>
 
+#include "commands.h"
+
 int main(int argc, char** argv) {
   CLI::App app{"cartflow: an event-driven e-commerce ordering service (products, carts, orders)"};
   app.set_version_flag("--version", std::string("cartflow ") + CARTFLOW_VERSION);
   app.require_subcommand(0, 1);
 
+  int exit_code = 0;
+  cartflow::app::add_invoke_command(app, exit_code);
+
   CLI11_PARSE(app, argc, argv);
   if (app.get_subcommands().empty()) {
     std::cout << app.help();
   }
-  return 0;
+  return exit_code;
 }

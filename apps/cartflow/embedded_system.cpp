@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "embedded_system.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+#include "functions/api_table.h"
+
+namespace cartflow::app {
+
+EmbeddedOptions embedded_options_from_env(EmbeddedOptions options) {
+  if (const char* name = std::getenv("TABLE_NAME"); name != nullptr && *name != '\0') {
+    options.table_name = name;
+  }
+  return options;
+}
+
+model::Result<std::unique_ptr<EmbeddedSystem>> EmbeddedSystem::open(
+    const EmbeddedOptions& options) {
+  std::unique_ptr<EmbeddedSystem> system(new EmbeddedSystem());
+  const std::filesystem::path db_path(options.db_path);
+  if (db_path.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(db_path.parent_path(), ec);
+    if (ec) {
+      return model::Error::unavailable("cannot create folder " +
+                                       db_path.parent_path().string() + ": " + ec.message());
+    }
+  }
+  auto database = embedded::Database::open({.path = options.db_path, .durable = options.durable});
+  if (!database.ok()) return std::move(database).error();
+  system->database_ = std::move(database.value());
+
+  system->table_ = std::make_unique<embedded::SqliteTable>(
+      *system->database_, functions::table_description(options.table_name), system->clock_);
+
+  auto dlq = embedded::SqliteQueue::open(
+      *system->database_, system->clock_,
+      {.name = options.dead_letter_queue_name, .message_retention_seconds = 1'209'600});
+  if (!dlq.ok()) return std::move(dlq).error();
+  system->dead_letter_queue_ = std::move(dlq.value());
+
+  embedded::QueueConfig queue_config{
+      .name = options.queue_name,
+      .visibility_timeout_seconds = options.queue_visibility_timeout_seconds};
+  queue_config.redrive_policy =
+      embedded::RedrivePolicy{options.dead_letter_queue_name, options.max_receive_count};
+  auto queue = embedded::SqliteQueue::open(*system->database_, system->clock_, queue_config);
+  if (!queue.ok()) return std::move(queue).error();
+  system->queue_ = std::move(queue.value());
+
+  system->logger_ = std::make_unique<functions::Logger>("cartflow", functions::stderr_sink());
+  system->api_ = std::make_unique<functions::ApiHandler>(*system->table_, system->clock_);
+  system->process_cart_products_ = std::make_unique<functions::ProcessCartProducts>(
+      *system->queue_, *system->logger_, system->metrics_);
+  system->update_cart_status_ = std::make_unique<functions::UpdateCartStatus>(
+      *system->table_, *system->logger_, system->metrics_);
+  return system;
+}
+
+EmbeddedSystem::~EmbeddedSystem() = default;
+
+functions::Handler* EmbeddedSystem::handler(std::string_view name) {
+  if (name == api_->name()) return api_.get();
+  if (name == process_cart_products_->name()) return process_cart_products_.get();
+  if (name == update_cart_status_->name()) return update_cart_status_.get();
+  return nullptr;
+}
+
+}  // namespace cartflow::app
