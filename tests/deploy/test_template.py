@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The SAM template: cfn-lint passes, aws-sam-translator transforms it, and the settings that
+`cartflow serve` applies locally (deploy/event-source-mappings.json) equal the template's."""
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+from samtranslator.translator.transform import transform
+from samtranslator.yaml_helper import yaml_parse
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TEMPLATE = os.path.join(ROOT, "deploy", "template.yaml")
+LOCAL = os.path.join(ROOT, "deploy", "event-source-mappings.json")
+
+
+def load_template():
+    with open(TEMPLATE, encoding="utf-8") as f:
+        return yaml_parse(f.read())
+
+
+class PolicyLoader:
+    def load(self):
+        return {}
+
+
+class TemplateTest(unittest.TestCase):
+    def test_cfn_lint_passes(self):
+        result = subprocess.run(["cfn-lint", TEMPLATE], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+    def test_sam_translator_transforms_packaged_template(self):
+        template = load_template()
+        # `sam package` replaces local CodeUri paths with S3 locations; do the same.
+        template["Globals"]["Function"]["CodeUri"] = "s3://bucket/cartflow.zip"
+        os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+        out = transform(template, {}, PolicyLoader())
+        types = [r["Type"] for r in out["Resources"].values()]
+        self.assertEqual(types.count("AWS::Lambda::Function"), 3)
+        self.assertEqual(types.count("AWS::Lambda::EventSourceMapping"), 2)
+        self.assertIn("AWS::ApiGateway::UsagePlan", types)
+        self.assertIn("AWS::ApiGateway::ApiKey", types)
+
+    def test_local_mapping_settings_equal_the_template(self):
+        resources = load_template()["Resources"]
+        with open(LOCAL, encoding="utf-8") as f:
+            local = json.load(f)
+        stream = resources["ProcessCartProductsFunction"]["Properties"]["Events"]["OrderStream"]
+        queue = resources["UpdateCartStatusFunction"]["Properties"]["Events"]["OrderQueue"]
+        for name, event, handler_resource in (
+            ("OrderStream", stream, "ProcessCartProductsFunction"),
+            ("OrderQueue", queue, "UpdateCartStatusFunction"),
+        ):
+            expected = dict(local[name])
+            handler = expected.pop("FunctionName")
+            self.assertEqual(resources[handler_resource]["Properties"]["Handler"], handler)
+            props = {k: v for k, v in event["Properties"].items()
+                     if k not in ("Stream", "Queue", "DestinationConfig")}
+            self.assertEqual(props, expected, name)
+        q = resources["UpdateCartProductsSQS"]["Properties"]
+        self.assertEqual(q["VisibilityTimeout"], local["Queue"]["VisibilityTimeout"])
+        self.assertEqual(q["MessageRetentionPeriod"], local["Queue"]["MessageRetentionPeriod"])
+        self.assertEqual(q["RedrivePolicy"]["maxReceiveCount"], local["Queue"]["maxReceiveCount"])
+        dlq = resources["UpdateCartProductsDLQ"]["Properties"]
+        self.assertEqual(dlq["MessageRetentionPeriod"],
+                         local["DeadLetterQueue"]["MessageRetentionPeriod"])
+        # The queue's visibility timeout is at least six times the function timeout.
+        timeout = load_template()["Globals"]["Function"]["Timeout"]
+        self.assertGreaterEqual(q["VisibilityTimeout"], 6 * timeout)
+
+    def test_handlers_are_the_ones_the_binary_serves(self):
+        resources = load_template()["Resources"]
+        handlers = sorted(r["Properties"]["Handler"] for r in resources.values()
+                          if r["Type"] == "AWS::Serverless::Function")
+        self.assertEqual(handlers, ["api", "process-cart-products", "update-cart-status"])
+        env = load_template()["Globals"]["Function"]["Environment"]["Variables"]
+        self.assertIn("TABLE_NAME", env)
+        self.assertIn("UPDATE_CART_PRODUCT_SQS", env)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
