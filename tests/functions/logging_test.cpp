@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "functions/logging.h"
+
+#include <gtest/gtest.h>
+
+#include "model/dynamo_json.h"
+
+namespace cartflow::functions {
+namespace {
+
+using model::AttributeValue;
+
+TEST(Logger, WritesOneJsonObjectPerLineWithPowertoolsKeys) {
+  std::vector<std::string> lines;
+  ports::ManualClock clock(1'714'557'600'123);
+  Logger logger("cartflow", vector_sink(lines), LogLevel::kInfo, &clock);
+  InvocationContext c;
+  c.request_id = "c6af9ac6-7b61-11e6-9a41-93e812345678";
+  c.invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:update-cart-status";
+  c.trace_id = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+  c.cold_start = true;
+  logger.warn(c, "cart item \"changed\"",
+              {{"order_id", "o1"}, {"lines", 3}, {"retry", false}, {"ratio", 0.5}});
+  ASSERT_EQ(lines.size(), 1u);
+  auto parsed = model::parse_plain_item(lines[0]);
+  ASSERT_TRUE(parsed.ok()) << lines[0];
+  EXPECT_EQ(parsed->at("level"), AttributeValue("WARNING"));
+  EXPECT_EQ(parsed->at("message"), AttributeValue("cart item \"changed\""));
+  EXPECT_EQ(parsed->at("timestamp"), AttributeValue("2024-05-01T10:00:00.123Z"));
+  EXPECT_EQ(parsed->at("service"), AttributeValue("cartflow"));
+  EXPECT_EQ(parsed->at("cold_start"), AttributeValue(true));
+  EXPECT_EQ(parsed->at("function_request_id"), AttributeValue(c.request_id));
+  EXPECT_EQ(parsed->at("function_arn"), AttributeValue(c.invoked_function_arn));
+  EXPECT_EQ(parsed->at("xray_trace_id"), AttributeValue("1-5759e988-bd862e3fe1be46a994272793"));
+  EXPECT_EQ(parsed->at("order_id"), AttributeValue("o1"));
+  EXPECT_EQ(parsed->at("lines"), AttributeValue::integer(3));
+  EXPECT_EQ(parsed->at("retry"), AttributeValue(false));
+  EXPECT_EQ(lines[0].substr(0, 10), "{\"level\":\"");
+  EXPECT_EQ(lines[0].find('\n'), std::string::npos);
+}
+
+TEST(Logger, DropsLinesBelowItsLevelAndOmitsInvocationKeysOutsideOne) {
+  std::vector<std::string> lines;
+  Logger logger("svc", vector_sink(lines), LogLevel::kWarning);
+  InvocationContext c;
+  logger.info(c, "hidden");
+  logger.debug(c, "hidden");
+  logger.log(LogLevel::kError, nullptr, "shown");
+  ASSERT_EQ(lines.size(), 1u);
+  auto parsed = model::parse_plain_item(lines[0]);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->count("function_request_id"), 0u);
+  EXPECT_EQ(parsed->count("xray_trace_id"), 0u);
+}
+
+TEST(Logger, ParsesLevelNamesAsPowertoolsEnvironmentVariablesSpellThem) {
+  EXPECT_EQ(*parse_log_level("DEBUG"), LogLevel::kDebug);
+  EXPECT_EQ(*parse_log_level("info"), LogLevel::kInfo);
+  EXPECT_EQ(*parse_log_level("Warn"), LogLevel::kWarning);
+  EXPECT_EQ(*parse_log_level("WARNING"), LogLevel::kWarning);
+  EXPECT_EQ(*parse_log_level("error"), LogLevel::kError);
+  EXPECT_FALSE(parse_log_level("verbose").ok());
+}
+
+TEST(Logger, ExtractsTheRootOfATraceHeader) {
+  EXPECT_EQ(xray_trace_id("Root=1-abc;Parent=2;Sampled=1"), "1-abc");
+  EXPECT_EQ(xray_trace_id("Parent=2; Root=1-def"), "1-def");
+  EXPECT_EQ(xray_trace_id("1-ghi"), "1-ghi");
+}
+
+TEST(Logger, FormatsTimestampsInUtcWithMilliseconds) {
+  EXPECT_EQ(iso8601_utc_ms(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(iso8601_utc_ms(951'782'400'007), "2000-02-29T00:00:00.007Z");
+}
+
+TEST(Metrics, AccumulatesAndEmitsEmbeddedMetricFormat) {
+  Metrics metrics;
+  metrics.add("A");
+  metrics.add("A", 2);
+  metrics.add_all({{"A", 1}, {"B", 5}});
+  EXPECT_EQ(metrics.value("A"), 4);
+  EXPECT_EQ(metrics.value("B"), 5);
+  EXPECT_EQ(metrics.value("C"), 0);
+
+  const std::string line = emf_line("cartflow", "svc", {{"Sent", 3}, {"Zero", 0}}, 1000);
+  auto parsed = model::parse_plain_item(line);
+  ASSERT_TRUE(parsed.ok()) << line;
+  EXPECT_EQ(parsed->at("Sent"), AttributeValue::integer(3));
+  EXPECT_EQ(parsed->count("Zero"), 0u);
+  EXPECT_EQ(parsed->at("service"), AttributeValue("svc"));
+  const auto& aws = *parsed->at("_aws").as_m();
+  EXPECT_EQ(aws.at("Timestamp"), AttributeValue::integer(1000));
+  const auto& directive = *aws.at("CloudWatchMetrics").as_l()->at(0).as_m();
+  EXPECT_EQ(directive.at("Namespace"), AttributeValue("cartflow"));
+  EXPECT_EQ(directive.at("Metrics").as_l()->size(), 1u);
+  EXPECT_EQ(emf_line("cartflow", "svc", {{"Zero", 0}}, 1000), "");
+}
+
+}  // namespace
+}  // namespace cartflow::functions

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The real embedded store for handler tests (SQLite table with its change stream, SQS-like
+// queue, in a temporary folder), plus fault-injecting decorators over the ports (fakes in the
+// LevelDB sense: real behaviour, with failures injected where a test asks for them).
+
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "domain/keys.h"
+#include "embedded/database.h"
+#include "embedded/sqlite_change_stream.h"
+#include "embedded/sqlite_queue.h"
+#include "embedded/sqlite_table.h"
+#include "events/batch_response.h"
+#include "events/dynamodb_stream.h"
+#include "events/sqs.h"
+#include "functions/logging.h"
+#include "model/dynamo_json.h"
+#include "ports/clock.h"
+
+namespace cartflow::functions::testing {
+
+using model::AttributeValue;
+using model::Item;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string templ = (std::filesystem::temp_directory_path() / "cartflow-fn-XXXXXX").string();
+    char* made = ::mkdtemp(templ.data());
+    path_ = made != nullptr ? made : templ;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+inline ports::TableDescription app_table_description() {
+  ports::TableDescription d;
+  d.name = "EcommerceAppTable";
+  d.keys = {std::string(domain::kPk), std::string(domain::kSk)};
+  d.indexes.push_back({std::string(domain::kUserOrdersIndex),
+                       {std::string(domain::kGsi1Pk), std::string(domain::kGsi1Sk)}});
+  d.stream_view = ports::StreamViewType::kNewImage;
+  return d;
+}
+
+// Table, stream and queue on one SQLite file.
+struct Store {
+  Store() {
+    auto opened = embedded::Database::open({dir.file("cartflow.db"), false, 2});
+    if (!opened.ok()) throw std::runtime_error(opened.error().message);
+    db = std::move(opened).value();
+    table = std::make_unique<embedded::SqliteTable>(*db, app_table_description(), clock);
+    stream = std::make_unique<embedded::SqliteChangeStream>(*db, "EcommerceAppTable", clock);
+    embedded::QueueConfig config;
+    config.name = "UpdateCartProductsSQS";
+    config.visibility_timeout_seconds = 20;
+    auto q = embedded::SqliteQueue::open(*db, clock, config);
+    if (!q.ok()) throw std::runtime_error(q.error().message);
+    queue = std::move(q).value();
+  }
+
+  TempDir dir;
+  ports::ManualClock clock;
+  std::unique_ptr<embedded::Database> db;
+  std::unique_ptr<embedded::SqliteTable> table;
+  std::unique_ptr<embedded::SqliteChangeStream> stream;
+  std::unique_ptr<embedded::SqliteQueue> queue;
+};
+
+// Logger + metrics capturing the lines.
+struct Observability {
+  std::vector<std::string> lines;
+  Logger logger{"cartflow-test", vector_sink(lines), LogLevel::kDebug};
+  Metrics metrics;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Fault injection.
+
+// Table decorator: updates and gets of chosen keys fail with a chosen error code; everything
+// else goes to the real table. Counts calls. Thread-safe.
+class FaultyTable final : public ports::Table {
+ public:
+  explicit FaultyTable(ports::Table& inner) : inner_(inner) {}
+
+  void fail_updates_of(const std::string& pk, const std::string& sk, model::ErrorCode code) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    update_faults_.push_back({pk, sk, code});
+  }
+  void fail_gets_of(const std::string& pk, const std::string& sk, model::ErrorCode code) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    get_faults_.push_back({pk, sk, code});
+  }
+  int update_calls() const { return update_calls_.load(); }
+  int get_calls() const { return get_calls_.load(); }
+
+  const ports::TableDescription& describe() const override { return inner_.describe(); }
+  model::Result<std::optional<Item>> get(const ports::GetRequest& r) override {
+    ++get_calls_;
+    if (auto e = fault(get_faults_, r.key)) return *e;
+    return inner_.get(r);
+  }
+  model::Result<ports::WriteResult> put(const ports::PutRequest& r) override {
+    return inner_.put(r);
+  }
+  model::Result<ports::WriteResult> update(const ports::UpdateRequest& r) override {
+    ++update_calls_;
+    if (auto e = fault(update_faults_, r.key)) return *e;
+    return inner_.update(r);
+  }
+  model::Result<ports::WriteResult> remove(const ports::DeleteRequest& r) override {
+    return inner_.remove(r);
+  }
+  model::Result<ports::QueryResult> query(const ports::QueryRequest& r) override {
+    return inner_.query(r);
+  }
+  model::Result<ports::BatchGetResult> batch_get(const std::vector<Item>& keys) override {
+    return inner_.batch_get(keys);
+  }
+  model::Result<ports::BatchWriteResult> batch_write(
+      const std::vector<ports::WriteRequest>& r) override {
+    return inner_.batch_write(r);
+  }
+  model::Status transact_write(const std::vector<ports::TransactAction>& a,
+                               const std::optional<std::string>& token) override {
+    return inner_.transact_write(a, token);
+  }
+
+ private:
+  struct Fault {
+    std::string pk, sk;
+    model::ErrorCode code;
+  };
+  std::optional<model::Error> fault(const std::vector<Fault>& faults, const Item& key) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& f : faults) {
+      if (key.at("PK") == AttributeValue(f.pk) && key.at("SK") == AttributeValue(f.sk)) {
+        return model::Error{f.code, std::string("injected ") + model::error_code_name(f.code), {}};
+      }
+    }
+    return std::nullopt;
+  }
+
+  ports::Table& inner_;
+  std::mutex mutex_;
+  std::vector<Fault> update_faults_;  // GUARDED_BY(mutex_)
+  std::vector<Fault> get_faults_;     // GUARDED_BY(mutex_)
+  std::atomic<int> update_calls_{0};
+  std::atomic<int> get_calls_{0};
+};
+
+// Queue decorator: send_batch calls can fail whole (call_fault) or per entry (entry_fault,
+// given the call's index and the entry's index in it); failed entries are not stored, the
+// others go to the real queue. Records each call's entry count. Not for concurrent use.
+class FaultyQueue final : public ports::Queue {
+ public:
+  explicit FaultyQueue(ports::Queue& inner) : inner_(inner) {}
+
+  std::function<std::optional<model::Error>(std::size_t call)> call_fault;
+  std::function<bool(std::size_t call, std::size_t entry)> entry_fault;
+  std::vector<std::size_t> batch_sizes;  // entries per send_batch call, in call order
+
+  const std::string& name() const override { return inner_.name(); }
+  model::Result<ports::SendSuccess> send(const ports::SendEntry& e) override {
+    return inner_.send(e);
+  }
+  model::Result<ports::SendBatchResult> send_batch(
+      const std::vector<ports::SendEntry>& entries) override {
+    const std::size_t call = batch_sizes.size();
+    batch_sizes.push_back(entries.size());
+    if (call_fault) {
+      if (auto e = call_fault(call)) return *e;
+    }
+    std::vector<ports::SendEntry> pass;
+    ports::SendBatchResult result;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (entry_fault && entry_fault(call, i)) {
+        result.failed.push_back({entries[i].id, "InternalError", "injected", false});
+      } else {
+        pass.push_back(entries[i]);
+      }
+    }
+    if (!pass.empty()) {
+      auto sent = inner_.send_batch(pass);
+      if (!sent.ok()) return sent;
+      for (auto& s : sent->successful) result.successful.push_back(std::move(s));
+      for (auto& f : sent->failed) result.failed.push_back(std::move(f));
+    }
+    return result;
+  }
+  model::Result<std::vector<ports::Message>> receive(const ports::ReceiveRequest& r) override {
+    return inner_.receive(r);
+  }
+  model::Status remove(const std::string& h) override { return inner_.remove(h); }
+  model::Result<ports::DeleteBatchResult> remove_batch(
+      const std::vector<ports::DeleteEntry>& e) override {
+    return inner_.remove_batch(e);
+  }
+  model::Status change_visibility(const std::string& h, int t) override {
+    return inner_.change_visibility(h, t);
+  }
+  model::Result<ports::QueueCounts> counts() override { return inner_.counts(); }
+  model::Status purge() override { return inner_.purge(); }
+
+ private:
+  ports::Queue& inner_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Items per the key design (src/domain/keys.h), built by hand so these tests do not depend on
+// the API handler.
+
+inline Item cart_item(const std::string& user, const std::string& product,
+                      const std::string& added_on, int quantity = 1) {
+  return {{"PK", AttributeValue(domain::user_pk(user))},
+          {"SK", AttributeValue(domain::cart_item_sk(product))},
+          {"userId", AttributeValue(user)},
+          {"productId", AttributeValue(product)},
+          {"quantity", AttributeValue::integer(quantity)},
+          {"cartProductStatus", AttributeValue(std::string(domain::kStatusPending))},
+          {"addedOn", AttributeValue(added_on)}};
+}
+
+struct Line {
+  std::string product;
+  std::string added_on;
+  int quantity = 1;
+};
+
+inline Item order_item(const std::string& order_id, const std::string& user,
+                       const std::vector<Line>& lines,
+                       const std::string& order_date = "2024-05-01T10:00:00.000Z") {
+  model::List items;
+  std::int64_t total = 0;
+  for (const auto& line : lines) {
+    items.push_back(AttributeValue(model::Map{{"productId", AttributeValue(line.product)},
+                                              {"quantity", AttributeValue::integer(line.quantity)},
+                                              {"price", AttributeValue::integer(1000)},
+                                              {"addedOn", AttributeValue(line.added_on)}}));
+    total += 1000 * line.quantity;
+  }
+  return {{"PK", AttributeValue(domain::order_pk(order_id))},
+          {"SK", AttributeValue(domain::order_pk(order_id))},
+          {"GSI1PK", AttributeValue(domain::user_pk(user))},
+          {"GSI1SK", AttributeValue("ORDER#" + order_date + "#" + order_id)},
+          {"user_id", AttributeValue(user)},
+          {"order_id", AttributeValue(order_id)},
+          {"order_status", AttributeValue(std::string(domain::kStatusOrdered))},
+          {"order_date", AttributeValue(order_date)},
+          {"order_total", AttributeValue::integer(total)},
+          {"order_items", AttributeValue(std::move(items))}};
+}
+
+// An SQS event with one record per body; message ids "m0", "m1", ...
+inline std::string sqs_event(const std::vector<std::string>& bodies) {
+  events::SqsEvent event;
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    events::SqsRecord r;
+    r.message_id = "m" + std::to_string(i);
+    r.receipt_handle = "rh" + std::to_string(i);
+    r.body = bodies[i];
+    r.attributes["ApproximateReceiveCount"] = "1";
+    r.event_source = "aws:sqs";
+    r.event_source_arn = "arn:aws:sqs:us-east-1:000000000000:UpdateCartProductsSQS";
+    r.aws_region = "us-east-1";
+    event.records.push_back(std::move(r));
+  }
+  return events::to_json(event);
+}
+
+// A stream record as DynamoDB would send it; sequence numbers "1000", "1001", ... by index.
+inline events::DynamoDbStreamRecord stream_record(std::size_t index, const std::string& name,
+                                                  const std::optional<Item>& new_image) {
+  events::DynamoDbStreamRecord r;
+  r.event_id = "evt" + std::to_string(index);
+  r.event_name = name;
+  r.event_version = "1.1";
+  r.event_source = "aws:dynamodb";
+  r.aws_region = "us-east-1";
+  r.event_source_arn = "arn:aws:dynamodb:us-east-1:000000000000:table/EcommerceAppTable/stream/x";
+  r.dynamodb.approximate_creation_date_time = 1714557600;
+  if (new_image) {
+    r.dynamodb.keys = {{"PK", new_image->at("PK")}, {"SK", new_image->at("SK")}};
+  }
+  r.dynamodb.new_image = new_image;
+  r.dynamodb.sequence_number = std::to_string(1000 + index);
+  r.dynamodb.size_bytes = 100;
+  r.dynamodb.stream_view_type = "NEW_IMAGE";
+  return r;
+}
+
+// A file of tests/data/events.
+inline std::string read_test_event(const std::string& name) {
+  std::ifstream in(std::string(CARTFLOW_SOURCE_DIR) + "/tests/data/events/" + name,
+                   std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+inline InvocationContext context(const std::string& request_id = "req-1") {
+  InvocationContext c;
+  c.request_id = request_id;
+  c.trace_id = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+  return c;
+}
+
+// The cart item as stored now (nullopt when absent).
+inline std::optional<Item> read_cart_item(ports::Table& table, const std::string& user,
+                                          const std::string& product) {
+  auto got = table.get(ports::GetRequest{{{"PK", AttributeValue(domain::user_pk(user))},
+                                          {"SK", AttributeValue(domain::cart_item_sk(product))}},
+                                         true,
+                                         std::nullopt});
+  EXPECT_TRUE(got.ok());
+  return got.ok() ? *got : std::nullopt;
+}
+
+inline std::string s_attr(const std::optional<Item>& item, const std::string& name) {
+  if (!item) return "<absent>";
+  auto it = item->find(name);
+  if (it == item->end() || it->second.as_s() == nullptr) return "<none>";
+  return *it->second.as_s();
+}
+
+// Failed identifiers of a batch response; "<unparseable>" when it is not one.
+inline std::vector<std::string> failures_of(const std::string& response_json) {
+  auto response = events::parse_batch_response(response_json);
+  if (!response.ok()) return {"<unparseable>"};
+  std::vector<std::string> ids;
+  for (const auto& f : response->batch_item_failures) ids.push_back(f.item_identifier);
+  return ids;
+}
+
+}  // namespace cartflow::functions::testing
