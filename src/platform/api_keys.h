@@ -82,7 +82,7 @@ class ApiKeyStore {
   // Creates a key under `plan`. kInvalidArgument for an invalid plan or an empty name longer
   // than 128 characters; the database's error when the write fails.
   model::Result<CreatedApiKey> create(std::string_view name, const UsagePlan& plan);
-  // Every key, oldest first (revoked ones included, marked).
+  // Every key, oldest first (same millisecond: by id), revoked ones included and marked.
   std::vector<ApiKey> list() const;
   // Revokes key `id`: from now on it is refused. kNotFound for an unknown id; revoking a revoked
   // key succeeds (idempotent).

@@ -139,6 +139,7 @@ struct MetricsRegistry::Family {
   std::map<std::uint64_t, Callback> callbacks;
 };
 
+MetricsRegistry::MetricsRegistry() = default;
 MetricsRegistry::~MetricsRegistry() = default;
 
 MetricsRegistry::Family& MetricsRegistry::family(std::string_view name, std::string_view help,

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Test doubles for the platform HTTP tests: a handler that echoes the event it receives as the
+// response body, a temporary database, and a tiny blocking HTTP/1.1 client over POSIX sockets.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "embedded/database.h"
+#include "events/api_gateway.h"
+#include "functions/handler.h"
+
+namespace cartflow::platform::testing {
+
+// Answers 200 with the event JSON as the body; counts invocations; can be told to fail.
+class EchoHandler final : public functions::Handler {
+ public:
+  std::string_view name() const override { return "api"; }
+  model::Result<std::string> invoke(std::string_view event_json,
+                                    const functions::InvocationContext&) override {
+    ++calls;
+    if (fail) return model::Error::internal("told to fail");
+    if (malformed) return std::string("{\"no\":\"status\"}");
+    events::ApiGatewayResponse r;
+    r.status_code = 200;
+    r.headers.emplace_back("Content-Type", "application/json");
+    r.body = std::string(event_json);
+    return events::to_json(r);
+  }
+  std::atomic<int> calls{0};
+  std::atomic<bool> fail{false};
+  std::atomic<bool> malformed{false};
+};
+
+// A database file in a fresh temporary folder, removed at the end.
+struct TempDatabase {
+  TempDatabase() {
+    char tmpl[] = "/tmp/cartflow_http_XXXXXX";
+    dir = ::mkdtemp(tmpl);
+    path = dir + "/cartflow.db";
+  }
+  ~TempDatabase() {
+    db.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  embedded::Database& open() {
+    db.reset();
+    auto r = embedded::Database::open({path, false, 2});
+    if (!r.ok()) std::abort();
+    db = std::move(*r);
+    return *db;
+  }
+  std::string dir;
+  std::string path;
+  std::unique_ptr<embedded::Database> db;
+};
+
+// One blocking client connection to 127.0.0.1:port. Reads time out after 20 s so that a broken
+// server fails the test instead of hanging it (no assertion depends on that time).
+class Client {
+ public:
+  explicit Client(std::uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{20, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~Client() { ::close(fd_); }
+  bool connected() const { return connected_; }
+
+  bool send(std::string_view data) {
+    while (!data.empty()) {
+      ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+
+  struct Response {
+    int status = 0;
+    std::string head;  // status line and headers
+    std::string body;
+    std::optional<std::string> header(std::string_view name) const {
+      std::string lower_head;
+      for (char c : head) lower_head += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string key = "\r\n";
+      for (char c : name) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      key += ":";
+      auto p = lower_head.find(key);
+      if (p == std::string::npos) return std::nullopt;
+      auto start = p + key.size();
+      auto end = head.find("\r\n", start);
+      std::string v = head.substr(start, end - start);
+      while (!v.empty() && v.front() == ' ') v.erase(0, 1);
+      return v;
+    }
+  };
+
+  // Reads one response (Content-Length framing); std::nullopt when the connection closes first.
+  std::optional<Response> read_response() {
+    while (buffer_.find("\r\n\r\n") == std::string::npos) {
+      if (!fill()) return std::nullopt;
+    }
+    auto end = buffer_.find("\r\n\r\n");
+    Response r;
+    r.head = buffer_.substr(0, end);
+    buffer_.erase(0, end + 4);
+    r.status = std::atoi(r.head.c_str() + 9);
+    std::size_t length = std::stoul(r.header("Content-Length").value_or("0"));
+    while (buffer_.size() < length) {
+      if (!fill()) return std::nullopt;
+    }
+    r.body = buffer_.substr(0, length);
+    buffer_.erase(0, length);
+    return r;
+  }
+
+  // True when the server closed the connection (EOF or reset) without sending anything more.
+  bool closed_by_peer() {
+    char c;
+    ssize_t n = ::recv(fd_, &c, 1, 0);
+    return n == 0 || (n < 0 && errno == ECONNRESET);
+  }
+
+ private:
+  bool fill() {
+    char buf[65536];
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) return false;
+    buffer_.append(buf, static_cast<std::size_t>(n));
+    return true;
+  }
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string buffer_;
+};
+
+inline std::string get(std::string_view target, std::string_view extra_headers = {}) {
+  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: localhost\r\n" +
+         std::string(extra_headers) + "\r\n";
+}
+
+}  // namespace cartflow::platform::testing

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "platform/metrics.h"
+
+#include <gtest/gtest.h>
+
+namespace cartflow::platform {
+namespace {
+
+TEST(MetricsRegistry, RendersCountersWithLabelsInTextFormat) {
+  MetricsRegistry registry;
+  registry.counter("cartflow_x_total", "Things done", {{"route", "/a"}, {"status", "200"}}).inc();
+  registry.counter("cartflow_x_total", "Things done", {{"route", "/a"}, {"status", "200"}}).inc(2);
+  registry.counter("cartflow_x_total", "Things done", {{"route", "/b\"q\\\n"}, {"status", "500"}}).inc();
+  EXPECT_EQ(registry.render(),
+            "# HELP cartflow_x_total Things done\n"
+            "# TYPE cartflow_x_total counter\n"
+            "cartflow_x_total{route=\"/a\",status=\"200\"} 3\n"
+            "cartflow_x_total{route=\"/b\\\"q\\\\\\n\",status=\"500\"} 1\n");
+}
+
+TEST(MetricsRegistry, RendersHistogramBucketsCumulatively) {
+  MetricsRegistry registry;
+  Histogram& h = registry.histogram("lat_seconds", "Latency", {{"route", "/r"}}, {0.1, 1.0});
+  h.observe(0.05);
+  h.observe(0.1);  // le is inclusive
+  h.observe(0.5);
+  h.observe(7.0);
+  EXPECT_EQ(registry.render(),
+            "# HELP lat_seconds Latency\n"
+            "# TYPE lat_seconds histogram\n"
+            "lat_seconds_bucket{route=\"/r\",le=\"0.10000000000000001\"} 2\n"
+            "lat_seconds_bucket{route=\"/r\",le=\"1\"} 3\n"
+            "lat_seconds_bucket{route=\"/r\",le=\"+Inf\"} 4\n"
+            "lat_seconds_sum{route=\"/r\"} 7.6500000000000004\n"
+            "lat_seconds_count{route=\"/r\"} 4\n");
+}
+
+TEST(MetricsRegistry, GaugesAndCallbackGaugesUntilUnregistered) {
+  MetricsRegistry registry;
+  registry.gauge("depth", "Queue depth", {{"queue", "main"}}).set(4);
+  int dlq = 7;
+  {
+    CallbackRegistration reg =
+        registry.gauge_callback("depth", "Queue depth", {{"queue", "dlq"}}, [&] { return dlq; });
+    EXPECT_NE(registry.render().find("depth{queue=\"dlq\"} 7\n"), std::string::npos);
+    dlq = 8;
+    EXPECT_NE(registry.render().find("depth{queue=\"dlq\"} 8\n"), std::string::npos);
+  }
+  std::string text = registry.render();
+  EXPECT_EQ(text.find("dlq"), std::string::npos);
+  EXPECT_NE(text.find("depth{queue=\"main\"} 4\n"), std::string::npos);
+}
+
+TEST(MetricsRegistry, TypeMismatchIsReportedNotRendered) {
+  MetricsRegistry registry;
+  registry.counter("m_total", "a").inc();
+  registry.gauge("m_total", "b").set(99);
+  std::string text = registry.render();
+  EXPECT_NE(text.find("# ERROR m_total requested as gauge"), std::string::npos);
+  EXPECT_EQ(text.find("99"), std::string::npos);
+}
+
+TEST(Counter, NeverGoesDown) {
+  Counter c;
+  c.inc(2);
+  c.inc(-1);
+  EXPECT_EQ(c.value(), 2);
+}
+
+}  // namespace
+}  // namespace cartflow::platform
