@@ -316,7 +316,7 @@ std::string StreamMapping::new_request_id() {
   std::uniform_int_distribution<std::uint64_t> d;
   const std::uint64_t a = d(random_);
   const std::uint64_t b = d(random_);
-  char buf[40];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx",
                 static_cast<unsigned>(a >> 32), static_cast<unsigned>((a >> 16) & 0xffff),
                 static_cast<unsigned>(a & 0xfff),
