@@ -39,7 +39,8 @@ Validated<Order> build_order(const PlaceOrderRequest& request,
   }
   if (chosen.empty()) {
     return FieldError{"EMPTY_ORDER", "order_items",
-                      "nothing to order: the cart of " + request.user_id + " has no pending items"};
+                      "order_items: nothing to order, the cart of " + request.user_id +
+                          " has no pending items"};
   }
   if (chosen.size() > kMaxOrderLines) {
     return FieldError{"TOO_MANY_ITEMS", "order_items",

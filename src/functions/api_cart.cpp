@@ -83,9 +83,8 @@ ApiGatewayResponse add_to_cart(RequestContext& ctx) {
     if (status.ok()) return response;
     const model::Error& error = status.error();
     if (error.code != model::ErrorCode::kConditionFailed) return store_error(ctx, error);
-    if (idempotency.active() && error.cancellation_reasons.size() == 2 &&
-        error.cancellation_reasons[1].code == "ConditionalCheckFailed") {
-      return idempotency.after_conflict();
+    if (idempotency.active()) {
+      if (auto replay = idempotency.after_conflict()) return *replay;
     }
     // The cart item changed between our read and write: read it again.
   }

@@ -85,11 +85,10 @@ ports::TransactAction Idempotency::record(const ApiGatewayResponse& response) co
   return ports::TransactAction{ports::PutRequest{std::move(item), absent_or_expired}};
 }
 
-ApiGatewayResponse Idempotency::after_conflict() {
+std::optional<ApiGatewayResponse> Idempotency::after_conflict() {
   auto record = ctx_.table.get(ports::GetRequest{record_key(*key_), true, std::nullopt});
   if (!record.ok()) return store_error(ctx_, record.error());
-  if (auto response = check(*record)) return *response;
-  return error_response(ctx_, 409, "CONFLICT", "a concurrent request changed the data; retry");
+  return check(*record);
 }
 
 }  // namespace cartflow::functions::api

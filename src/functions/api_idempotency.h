@@ -29,9 +29,10 @@ class Idempotency {
   // action of the request's transaction. Only when active().
   ports::TransactAction record(const ApiGatewayResponse& response) const;
 
-  // After the transaction failed on the record's condition (a concurrent request with the same
-  // key committed first): the response to send (the replay, or 422 for another body).
-  ApiGatewayResponse after_conflict();
+  // After the request's transaction failed on a condition: when a concurrent request with the
+  // same key committed first, the response to send (its replay, or 422 for another body);
+  // std::nullopt when no live record exists (the failure has another cause). Only when active().
+  std::optional<ApiGatewayResponse> after_conflict();
 
  private:
   // The response for a live record, or std::nullopt when the record is absent or expired.

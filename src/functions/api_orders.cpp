@@ -138,9 +138,8 @@ ApiGatewayResponse place_order(RequestContext& ctx) {
   const model::Error& error = status.error();
   if (error.code != model::ErrorCode::kConditionFailed) return store_error(ctx, error);
   const auto& reasons = error.cancellation_reasons;
-  if (idempotency.active() && reasons.size() == actions.size() &&
-      reasons.back().code == "ConditionalCheckFailed") {
-    return idempotency.after_conflict();
+  if (idempotency.active()) {
+    if (auto replay = idempotency.after_conflict()) return *replay;
   }
   for (std::size_t i = first_claim; i < first_claim + order.lines.size() && i < reasons.size(); ++i) {
     if (reasons[i].code == "ConditionalCheckFailed") {
