@@ -29,6 +29,7 @@
 #include "events/batch_response.h"
 #include "events/dynamodb_stream.h"
 #include "events/sqs.h"
+#include "functions/api_table.h"
 #include "functions/logging.h"
 #include "model/dynamo_json.h"
 #include "ports/clock.h"
@@ -57,14 +58,9 @@ class TempDir {
   std::string path_;
 };
 
+// The app's table (keys, GSIs, stream NEW_IMAGE), as the API handler expects it.
 inline ports::TableDescription app_table_description() {
-  ports::TableDescription d;
-  d.name = "EcommerceAppTable";
-  d.keys = {std::string(domain::kPk), std::string(domain::kSk)};
-  d.indexes.push_back({std::string(domain::kUserOrdersIndex),
-                       {std::string(domain::kGsi1Pk), std::string(domain::kGsi1Sk)}});
-  d.stream_view = ports::StreamViewType::kNewImage;
-  return d;
+  return functions::table_description("EcommerceAppTable");
 }
 
 // Table, stream and queue on one SQLite file.
