@@ -41,7 +41,10 @@ void append_plain_json(std::string& out, const AttributeValue& value);
 std::string base64_encode(std::string_view bytes);
 Result<std::string> base64_decode(std::string_view text);
 
-// Appends `text` as a JSON string literal (quotes included), escaping as RFC 8259 requires.
+// Appends `text` as a JSON string literal (quotes included), escaping as RFC 8259 requires:
+// '"', '\\' and control characters escaped (\n, \t, ... or \u00XX); valid UTF-8 passed through;
+// each byte of an invalid UTF-8 sequence written as \ufffd, so the output is always valid JSON.
+// Parsers reject invalid UTF-8 in their input with kInvalidArgument.
 void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace cartflow::model

@@ -20,6 +20,7 @@ class Number {
 
   // Parses DynamoDB's number text: optional sign, digits with an optional fraction, optional
   // exponent ("-12.50", "1e3", "0.0001E-5"). Leading and trailing zeros are not significant.
+  // A leading '+' is accepted and dropped, as DynamoDB does; whitespace is not accepted.
   // Fails with kInvalidArgument on malformed text, more than 38 significant digits, or a
   // magnitude outside DynamoDB's range (the messages match DynamoDB's ValidationException).
   static Result<Number> parse(std::string_view text);
