@@ -96,14 +96,21 @@ struct Database::Impl {
     }
   }
 
+  // Transaction control through cached prepared statements: no SQL parsing per write.
+  Status control(std::string_view sql) {
+    auto stmt = writer->prepare(sql);
+    if (!stmt.ok()) return std::move(stmt).error();
+    return (*stmt)->run();
+  }
+
   void commit_group(std::vector<Pending*>& group) {
-    if (Status begin = writer->exec("BEGIN IMMEDIATE"); !begin.ok()) {
+    if (Status begin = control("BEGIN IMMEDIATE"); !begin.ok()) {
       for (Pending* p : group) p->result = Error::unavailable("begin failed: " + begin.error().message);
       return;
     }
     bool any_ok = false;
     for (Pending* p : group) {
-      if (Status s = writer->exec("SAVEPOINT w"); !s.ok()) {
+      if (Status s = control("SAVEPOINT w"); !s.ok()) {
         p->result = std::move(s);
         continue;
       }
@@ -114,13 +121,13 @@ struct Database::Impl {
       } catch (...) {
         p->result = Error::internal("write failed: unknown exception");
       }
-      if (!p->result.ok()) (void)writer->exec("ROLLBACK TO w");
-      (void)writer->exec("RELEASE w");
+      if (!p->result.ok()) (void)control("ROLLBACK TO w");
+      (void)control("RELEASE w");
       any_ok = any_ok || p->result.ok();
     }
-    Status commit = writer->exec("COMMIT");
+    Status commit = control("COMMIT");
     if (!commit.ok()) {
-      (void)writer->exec("ROLLBACK");
+      (void)control("ROLLBACK");
       for (Pending* p : group) {
         p->result = Error::unavailable("commit failed: " + commit.error().message);
       }
@@ -200,7 +207,12 @@ Status Database::read(const std::function<Status(Connection&)>& read) {
     connection = std::move(impl_->pool.back());
     impl_->pool.pop_back();
   }
-  Status result = connection->exec("BEGIN");
+  auto control = [&](std::string_view sql) -> Status {
+    auto stmt = connection->prepare(sql);
+    if (!stmt.ok()) return std::move(stmt).error();
+    return (*stmt)->run();
+  };
+  Status result = control("BEGIN");
   if (result.ok()) {
     try {
       result = read(*connection);
@@ -208,7 +220,7 @@ Status Database::read(const std::function<Status(Connection&)>& read) {
       result = Error::internal(std::string("read failed: ") + e.what());
     }
     // A read-only transaction: COMMIT only ends the snapshot.
-    (void)connection->exec(result.ok() ? "COMMIT" : "ROLLBACK");
+    (void)control(result.ok() ? "COMMIT" : "ROLLBACK");
   }
   {
     std::lock_guard lock(impl_->pool_mutex);
