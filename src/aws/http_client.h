@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// HttpClient: HTTP/1.1 (and HTTPS with certificate verification) for the AWS clients.
+// Connections are kept alive and reused per endpoint across calls and threads; warm_up() opens
+// one ahead of the first call (a TLS handshake in Lambda's init phase has the full CPU).
+// Thread-safe: any number of threads may call send() at once.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/result.h"
+
+namespace cartflow::aws {
+
+using model::Result;
+using model::Status;
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;  // absolute: http(s)://host[:port]/path?query (already percent-encoded)
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;  // names as received
+  std::string body;
+  // Value of the first header named `name` (case-insensitive); empty when absent.
+  std::string header(std::string_view name) const;
+};
+
+struct HttpClientOptions {
+  std::chrono::milliseconds connect_timeout{3000};
+  std::chrono::milliseconds request_timeout{30000};  // whole exchange, including connect
+  // CA bundle for TLS; when empty, find_ca_bundle() decides.
+  std::string ca_file;
+  std::size_t max_idle_handles = 16;
+};
+
+// The CA bundle: SSL_CERT_FILE when set and readable, else Debian's
+// /etc/ssl/certs/ca-certificates.crt, else Amazon Linux's /etc/pki/tls/certs/ca-bundle.crt.
+// Returns std::nullopt when none exists (curl's built-in default is then used).
+std::optional<std::string> find_ca_bundle();
+
+class HttpClient {
+ public:
+  explicit HttpClient(HttpClientOptions options = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Sends the request and reads the whole response. Any HTTP status is a success here (the
+  // caller interprets it). Fails with kUnavailable when the endpoint cannot be reached, the
+  // connection breaks, or a timeout expires (the message says which); kInvalidArgument for a
+  // malformed URL.
+  Result<HttpResponse> send(const HttpRequest& request);
+
+  // Opens (and keeps) a connection to the scheme://host:port of `url`, TLS handshake included,
+  // so that the next send() to that endpoint reuses it. Fails like send().
+  Status warm_up(const std::string& url);
+
+  // Number of new connections opened so far (for tests and metrics).
+  std::size_t connections_opened() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cartflow::aws
