@@ -234,7 +234,7 @@ SigningResult presign(SignableRequest& request, const Credentials& credentials,
   HeaderList kept;
   for (auto& [name, value] : request.headers) {
     if (lower(name).rfind("x-amz-", 0) == 0) {
-      request.query.emplace_back(lower(name), value);
+      request.query.emplace_back(name, value);
     } else {
       kept.emplace_back(name, value);
     }

@@ -68,7 +68,7 @@ struct SigningResult {
 SigningResult sign_headers(SignableRequest& request, const Credentials& credentials,
                            const SigningOptions& options);
 
-// Query form: moves x-amz-* headers into the query, adds X-Amz-Algorithm, X-Amz-Credential,
+// Query form: moves x-amz-* headers into the query (names kept as written), adds X-Amz-Algorithm, X-Amz-Credential,
 // X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Security-Token and finally
 // X-Amz-Signature to `request.query`.
 SigningResult presign(SignableRequest& request, const Credentials& credentials,
