@@ -8,7 +8,15 @@
 
 namespace cartflow::app {
 
+void add_serve_command(CLI::App& app, int& exit_code);
+void add_keys_command(CLI::App& app, int& exit_code);
 void add_invoke_command(CLI::App& app, int& exit_code);
+void add_lambda_command(CLI::App& app, int& exit_code);
+// True when argv[0]'s file name is "bootstrap": Lambda runs the package's bootstrap (this
+// program) with no arguments, which main() treats as `cartflow lambda`.
+bool is_lambda_bootstrap(std::string_view argv0);
+void add_catalog_command(CLI::App& app, int& exit_code);
+void add_dlq_command(CLI::App& app, int& exit_code);
 
 // Prints "cartflow: <message>" on stderr.
 void print_error(std::string_view message);

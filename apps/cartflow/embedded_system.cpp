@@ -32,20 +32,39 @@ model::Result<std::unique_ptr<EmbeddedSystem>> EmbeddedSystem::open(
   if (!database.ok()) return std::move(database).error();
   system->database_ = std::move(database.value());
 
+  if (options.settings) {
+    system->settings_ = *options.settings;
+  } else {
+    auto settings = parse_mapping_settings(mapping_settings_json());
+    if (!settings.ok()) return std::move(settings).error();
+    system->settings_ = std::move(settings.value());
+  }
+  const MappingSettings& s = system->settings_;
+
   system->table_ = std::make_unique<embedded::SqliteTable>(
       *system->database_, functions::table_description(options.table_name), system->clock_);
+  system->change_stream_ = std::make_unique<embedded::SqliteChangeStream>(
+      *system->database_, options.table_name, system->clock_);
 
   auto dlq = embedded::SqliteQueue::open(
       *system->database_, system->clock_,
-      {.name = options.dead_letter_queue_name, .message_retention_seconds = 1'209'600});
+      {.name = options.dead_letter_queue_name,
+       .message_retention_seconds = s.dead_letter_retention_seconds});
   if (!dlq.ok()) return std::move(dlq).error();
   system->dead_letter_queue_ = std::move(dlq.value());
 
-  embedded::QueueConfig queue_config{
-      .name = options.queue_name,
-      .visibility_timeout_seconds = options.queue_visibility_timeout_seconds};
+  auto failures = embedded::SqliteQueue::open(
+      *system->database_, system->clock_,
+      {.name = options.stream_failure_queue_name,
+       .message_retention_seconds = s.dead_letter_retention_seconds});
+  if (!failures.ok()) return std::move(failures).error();
+  system->stream_failure_queue_ = std::move(failures.value());
+
+  embedded::QueueConfig queue_config{.name = options.queue_name,
+                                     .visibility_timeout_seconds = s.queue_visibility_timeout_seconds,
+                                     .message_retention_seconds = s.queue_retention_seconds};
   queue_config.redrive_policy =
-      embedded::RedrivePolicy{options.dead_letter_queue_name, options.max_receive_count};
+      embedded::RedrivePolicy{options.dead_letter_queue_name, s.max_receive_count};
   auto queue = embedded::SqliteQueue::open(*system->database_, system->clock_, queue_config);
   if (!queue.ok()) return std::move(queue).error();
   system->queue_ = std::move(queue.value());

@@ -7,6 +7,7 @@
 // the adapters and the handlers. Not copyable; the handlers are thread-safe.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "embedded/database.h"
@@ -17,6 +18,8 @@
 #include "functions/logging.h"
 #include "functions/process_cart_products.h"
 #include "functions/update_cart_status.h"
+#include "mapping_settings.h"
+#include "embedded/sqlite_change_stream.h"
 #include "model/result.h"
 #include "ports/clock.h"
 
@@ -27,9 +30,10 @@ struct EmbeddedOptions {
   std::string table_name = "EcommerceAppTable";  // TABLE_NAME
   std::string queue_name = "UpdateCartProductsSQS";
   std::string dead_letter_queue_name = "UpdateCartProductsDLQ";
-  int queue_visibility_timeout_seconds = 30;  // six times the functions' 5 s timeout
-  int max_receive_count = 5;
+  std::string stream_failure_queue_name = "OrderStreamFailureQueue";
   bool durable = true;
+  // Queue attributes and mapping settings: deploy/event-source-mappings.json by default.
+  std::optional<MappingSettings> settings;
 };
 
 // Reads TABLE_NAME from the environment into `options` when set.
@@ -46,6 +50,10 @@ class EmbeddedSystem {
   embedded::SqliteTable& table() { return *table_; }
   embedded::SqliteQueue& queue() { return *queue_; }
   embedded::SqliteQueue& dead_letter_queue() { return *dead_letter_queue_; }
+  embedded::SqliteQueue& stream_failure_queue() { return *stream_failure_queue_; }
+  embedded::SqliteChangeStream& change_stream() { return *change_stream_; }
+  const MappingSettings& settings() const { return settings_; }
+  functions::Metrics& function_metrics() { return metrics_; }
   const ports::Clock& clock() const { return clock_; }
 
   // The handler named as in `_HANDLER` ("api", "process-cart-products", "update-cart-status");
@@ -57,7 +65,10 @@ class EmbeddedSystem {
 
   ports::SystemClock clock_;
   std::unique_ptr<embedded::Database> database_;
+  MappingSettings settings_;
   std::unique_ptr<embedded::SqliteTable> table_;
+  std::unique_ptr<embedded::SqliteChangeStream> change_stream_;
+  std::unique_ptr<embedded::SqliteQueue> stream_failure_queue_;
   std::unique_ptr<embedded::SqliteQueue> dead_letter_queue_;
   std::unique_ptr<embedded::SqliteQueue> queue_;
   std::unique_ptr<functions::Logger> logger_;

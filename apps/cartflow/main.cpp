@@ -14,8 +14,19 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
 
   int exit_code = 0;
+  cartflow::app::add_serve_command(app, exit_code);
+  cartflow::app::add_keys_command(app, exit_code);
   cartflow::app::add_invoke_command(app, exit_code);
+  cartflow::app::add_lambda_command(app, exit_code);
+  cartflow::app::add_catalog_command(app, exit_code);
+  cartflow::app::add_dlq_command(app, exit_code);
 
+  // Lambda runs /var/task/bootstrap (this program) with no arguments: that is `cartflow lambda`.
+  const char* bootstrap_argv[] = {argv[0], "lambda", nullptr};
+  if (argc == 1 && cartflow::app::is_lambda_bootstrap(argv[0])) {
+    argc = 2;
+    argv = const_cast<char**>(bootstrap_argv);
+  }
   CLI11_PARSE(app, argc, argv);
   if (app.get_subcommands().empty()) {
     std::cout << app.help();

@@ -60,7 +60,7 @@ class Database {
   Stats stats() const;
 
   // Schema version this build writes (stored in PRAGMA user_version).
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
  private:
   struct Impl;

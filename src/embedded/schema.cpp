@@ -86,6 +86,15 @@ CREATE TABLE api_key_usage(
   PRIMARY KEY (key_id, period_start_ms)
 ) WITHOUT ROWID;
 )sql"}},
+      // Version 3: durable checkpoints of the local stream event source mappings
+      // (platform/sqlite_checkpoint_store).
+      {3, {R"sql(
+CREATE TABLE stream_checkpoints(
+  mapping_id TEXT PRIMARY KEY,
+  position TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"}},
   };
   return kMigrations;
 }

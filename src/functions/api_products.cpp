@@ -4,6 +4,7 @@
 #include "domain/product.h"
 #include "domain/sample_catalog.h"
 #include "functions/api_internal.h"
+#include "functions/catalog.h"
 #include "model/dynamo_json.h"
 
 namespace cartflow::functions::api {
@@ -19,41 +20,17 @@ model::KeyCondition catalog_partition() {
 }  // namespace
 
 ApiGatewayResponse load_products(RequestContext& ctx) {
-  auto catalog = model::parse_plain_json(domain::sample_catalog_json());
-  const model::List* list = catalog.ok() ? catalog->as_l() : nullptr;
-  if (list == nullptr) {
-    return store_error(ctx, model::Error::internal("the bundled catalog is not a JSON array"));
-  }
-  std::vector<ports::WriteRequest> writes;
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const model::Map* product = (*list)[i].as_m();
-    if (product == nullptr) {
-      return store_error(ctx, model::Error::internal("bundled catalog entry is not an object"));
-    }
-    auto item = domain::product_item(*product, "products[" + std::to_string(i) + "]");
-    if (auto* e = std::get_if<domain::FieldError>(&item)) {
-      return store_error(ctx, model::Error::internal("bundled catalog: " + e->message));
-    }
-    writes.push_back(ports::WriteRequest{
-        ports::PutRequest{std::move(std::get<model::Item>(item)), std::nullopt}});
-  }
   // Puts by key: loading twice leaves the same items.
-  for (std::size_t start = 0; start < writes.size(); start += 25) {
-    std::vector<ports::WriteRequest> batch(
-        writes.begin() + static_cast<std::ptrdiff_t>(start),
-        writes.begin() + static_cast<std::ptrdiff_t>(std::min(writes.size(), start + 25)));
-    for (int attempt = 0; !batch.empty(); ++attempt) {
-      if (attempt == 8) {
-        return store_error(ctx, model::Error::throttled("batch write left unprocessed items"));
-      }
-      auto result = ctx.table.batch_write(batch);
-      if (!result.ok()) return store_error(ctx, result.error());
-      batch = std::move(result->unprocessed);
-    }
+  auto loaded = load_catalog(ctx.table, domain::sample_catalog_json());
+  if (!loaded.ok()) {
+    // The bundled catalog is ours: a validation failure here is a bug, not the client's fault.
+    model::Error error = std::move(loaded).error();
+    if (error.code == model::ErrorCode::kInvalidArgument) error.code = model::ErrorCode::kInternal;
+    return store_error(ctx, error);
   }
   return json_response(ctx, 200,
                        "{\"message\":\"products loaded successfully\",\"total\":" +
-                           std::to_string(writes.size()) + "}");
+                           std::to_string(*loaded) + "}");
 }
 
 ApiGatewayResponse list_products(RequestContext& ctx) {

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: Apache-2.0
+// `cartflow serve`: the whole system on one machine. The API behind a local API Gateway on an
+// HTTP server, and the pipeline: the change stream mapping invoking process-cart-products and the
+// queue mapping invoking update-cart-status, with the settings of deploy/template.yaml.
+// SIGINT/SIGTERM stop it gracefully: the server finishes in-flight requests, then the mappings
+// finish their in-flight batches; nothing acknowledged is lost (every write was durable before
+// its answer).
+
+#include <csignal>
+#include <iostream>
+#include <pthread.h>
+
+#include "commands.h"
+#include "embedded_system.h"
+#include "platform/api_gateway.h"
+#include "platform/api_keys.h"
+#include "platform/http_server.h"
+#include "platform/metrics.h"
+#include "platform/queue_mapping.h"
+#include "platform/sqlite_checkpoint_store.h"
+#include "platform/stream_mapping.h"
+#include "serve_metrics.h"
+
+namespace cartflow::app {
+
+namespace {
+
+struct ServeArgs {
+  std::string db_path = "./data/cartflow.db";
+  std::string host = "127.0.0.1";
+  int port = 3000;
+  std::string backend = "embedded";
+  int io_threads = 2;
+  int worker_threads = 16;
+  bool durable = true;
+};
+
+// Blocks SIGINT and SIGTERM in this thread and every thread it starts afterwards, so that only
+// wait_for_stop_signal() sees them.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int wait_for_stop_signal(const sigset_t& set) {
+  int signal = 0;
+  sigwait(&set, &signal);
+  return signal;
+}
+
+void print_banner(const std::string& base_url, const std::optional<std::string>& new_key) {
+  std::cout << "cartflow is serving on " << base_url << " (stage Dev: " << base_url
+            << "/Dev/... works too)\n";
+  if (new_key) {
+    std::cout << "A first API key was created; it is shown only this once:\n"
+              << "  x-api-key: " << *new_key << "\n";
+  } else {
+    std::cout << "API keys: `cartflow keys list`, `cartflow keys create` for a new one.\n";
+  }
+  const std::string key = new_key ? *new_key : std::string("$KEY");
+  std::cout << "Try the reference flow:\n"
+            << "  KEY=" << key << "\n"
+            << "  curl -s -X POST -H \"x-api-key: $KEY\" " << base_url << "/loadProducts\n"
+            << "  curl -s -H \"x-api-key: $KEY\" '" << base_url << "/products?limit=2'\n"
+            << "  PRODUCT=$(curl -s -H \"x-api-key: $KEY\" '" << base_url
+            << "/products?limit=1' | sed -E 's/.*\"productId\":\"([^\"]+)\".*/\\1/')\n"
+            << "  curl -s -X POST -H \"x-api-key: $KEY\" -d \"{\\\"product_id\\\":\\\"$PRODUCT\\\",\\\"quantity\\\":2}\" "
+            << base_url << "/cart/user1\n"
+            << "  curl -s -H \"x-api-key: $KEY\" " << base_url << "/cart/user1\n"
+            << "  curl -s -X POST -H \"x-api-key: $KEY\" -d '{\"user_id\":\"user1\"}' " << base_url
+            << "/order\n"
+            << "  curl -s -H \"x-api-key: $KEY\" " << base_url
+            << "/cart/user1   # empty again once the pipeline has run\n"
+            << "Metrics: " << base_url << "/metrics   Stop: Ctrl-C\n"
+            << std::flush;
+}
+
+int run_serve(const ServeArgs& args) {
+  if (args.backend != "embedded") {
+    print_error("--backend " + args.backend + " is not available in this build");
+    return 2;
+  }
+  const sigset_t stop_signals = block_stop_signals();
+
+  EmbeddedOptions options = embedded_options_from_env({});
+  options.db_path = args.db_path;
+  options.durable = args.durable;
+  auto opened = EmbeddedSystem::open(options);
+  if (!opened.ok()) {
+    print_error(opened.error().message);
+    return 1;
+  }
+  EmbeddedSystem& system = **opened;
+
+  auto keys = platform::ApiKeyStore::open(system.database(), system.clock());
+  if (!keys.ok()) {
+    print_error(keys.error().message);
+    return 1;
+  }
+  std::optional<std::string> new_key;
+  if ((*keys)->list().empty()) {
+    auto created = (*keys)->create("default", platform::UsagePlan{});
+    if (!created.ok()) {
+      print_error(created.error().message);
+      return 1;
+    }
+    new_key = created->secret;
+  }
+
+  platform::MetricsRegistry registry;
+  platform::ApiGateway gateway(*system.handler("api"), keys->get(), system.clock(), registry);
+
+  platform::SqliteCheckpointStore checkpoints(system.database(), system.clock());
+  platform::StreamMappingConfig stream_config = system.settings().stream;
+  stream_config.on_failure = &system.stream_failure_queue();
+  auto stream_mapping = platform::StreamMapping::create(
+      stream_config, system.change_stream(), checkpoints, *system.handler("process-cart-products"),
+      system.clock());
+  if (!stream_mapping.ok()) {
+    print_error(stream_mapping.error().message);
+    return 1;
+  }
+  auto queue_mapping = platform::QueueMapping::create(system.settings().queue, system.queue(),
+                                                      *system.handler("update-cart-status"));
+  if (!queue_mapping.ok()) {
+    print_error(queue_mapping.error().message);
+    return 1;
+  }
+  PipelineMetrics pipeline_metrics(registry, system, **stream_mapping, **queue_mapping);
+
+  platform::HttpServerOptions http_options;
+  http_options.host = args.host;
+  http_options.port = static_cast<std::uint16_t>(args.port);
+  http_options.io_threads = args.io_threads;
+  http_options.worker_threads = args.worker_threads;
+  http_options.error_page = gateway.http_error_page();
+  platform::HttpServer server(http_options, gateway.http_handler());
+  if (auto started = server.start(); !started.ok()) {
+    print_error(started.error().message);
+    return 1;
+  }
+  (*stream_mapping)->start();
+  (*queue_mapping)->start();
+  print_banner("http://" + args.host + ":" + std::to_string(server.port()), new_key);
+
+  const int signal = wait_for_stop_signal(stop_signals);
+  std::cerr << "cartflow: " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
+            << ": stopping (finishing in-flight requests and batches)\n";
+  server.stop();
+  (*stream_mapping)->stop();
+  (*queue_mapping)->stop();
+  std::cerr << "cartflow: stopped\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<ServeArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve", "Run the whole system on one machine: the API and the order pipeline");
+  cmd->add_option("--db", args->db_path, "embedded database file")->capture_default_str();
+  cmd->add_option("--host", args->host, "address to listen on")->capture_default_str();
+  cmd->add_option("--port", args->port, "port to listen on (0: any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  cmd->add_option("--backend", args->backend, "storage backend")
+      ->check(CLI::IsMember({"embedded"}))
+      ->capture_default_str();
+  cmd->add_option("--io-threads", args->io_threads, "threads running the sockets")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--workers", args->worker_threads, "threads running API requests")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->callback([args, &exit_code] { exit_code = run_serve(*args); });
+}
+
+}  // namespace cartflow::app

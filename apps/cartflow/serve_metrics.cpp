@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "serve_metrics.h"
+
+#include <charconv>
+#include <chrono>
+#include <string>
+
+namespace cartflow::app {
+
+namespace {
+
+std::int64_t to_int(const std::string& token) {
+  std::int64_t value = 0;
+  std::from_chars(token.data(), token.data() + token.size(), value);
+  return value;
+}
+
+}  // namespace
+
+StreamLag stream_lag(EmbeddedSystem& system, const platform::StreamMapping& mapping) {
+  StreamLag lag;
+  auto latest = system.change_stream().latest();
+  if (!latest.ok()) return lag;
+  const ports::StreamPosition checkpoint = mapping.checkpoint();
+  lag.records = std::max<std::int64_t>(0, to_int(latest->token) - to_int(checkpoint.token));
+  if (lag.records > 0) {
+    auto next = system.change_stream().read(checkpoint, 1, std::chrono::milliseconds(0));
+    if (next.ok() && !next->records.empty()) {
+      lag.oldest_age_ms =
+          std::max<std::int64_t>(0, system.clock().now_ms() - next->records[0].approximate_creation_ms);
+    }
+  }
+  return lag;
+}
+
+PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, EmbeddedSystem& system,
+                                 const platform::StreamMapping& stream,
+                                 const platform::QueueMapping& queue) {
+  auto add = [&](const char* name, const char* help, platform::Labels labels,
+                 std::function<double()> read) {
+    registrations_.push_back(registry.gauge_callback(name, help, labels, std::move(read)));
+  };
+  struct Source {
+    const char* mapping;
+    std::function<platform::MappingStatsSnapshot()> stats;
+  };
+  const Source sources[] = {
+      {"OrderStream", [&stream] { return stream.stats(); }},
+      {"OrderQueue", [&queue] { return queue.stats(); }},
+  };
+  for (const Source& s : sources) {
+    auto stats = s.stats;
+    const platform::Labels labels = {{"mapping", s.mapping}};
+    add("cartflow_mapping_batches", "Function invocations by an event source mapping", labels,
+        [stats] { return static_cast<double>(stats().batches); });
+    add("cartflow_mapping_records", "Records delivered by an event source mapping", labels,
+        [stats] { return static_cast<double>(stats().records); });
+    add("cartflow_mapping_filtered", "Records dropped by the mapping's filter criteria", labels,
+        [stats] { return static_cast<double>(stats().filtered); });
+    add("cartflow_mapping_errors", "Failed invocations (function errors, partial failures)",
+        labels, [stats] { return static_cast<double>(stats().errors); });
+    add("cartflow_mapping_retries", "Batches retried or messages left to return", labels,
+        [stats] { return static_cast<double>(stats().retries); });
+    add("cartflow_mapping_on_failure_records", "Records sent to the on-failure destination",
+        labels, [stats] { return static_cast<double>(stats().on_failure_records); });
+  }
+  struct QueueRef {
+    const char* name;
+    ports::Queue* queue;
+  };
+  const QueueRef queues[] = {{"orders", &system.queue()},
+                             {"dead_letter", &system.dead_letter_queue()},
+                             {"stream_failures", &system.stream_failure_queue()}};
+  for (const QueueRef& q : queues) {
+    ports::Queue* port = q.queue;
+    add("cartflow_queue_visible_messages", "Messages ready to receive",
+        {{"queue", port->name()}, {"role", q.name}}, [port] {
+          auto c = port->counts();
+          return c.ok() ? static_cast<double>(c->visible) : -1.0;
+        });
+    add("cartflow_queue_in_flight_messages", "Messages received and not yet deleted",
+        {{"queue", port->name()}, {"role", q.name}}, [port] {
+          auto c = port->counts();
+          return c.ok() ? static_cast<double>(c->in_flight) : -1.0;
+        });
+  }
+  add("cartflow_stream_lag_records", "Stream records after the mapping's checkpoint",
+      {{"mapping", "OrderStream"}},
+      [&system, &stream] { return static_cast<double>(stream_lag(system, stream).records); });
+  add("cartflow_stream_lag_milliseconds", "Age of the oldest stream record not yet resolved",
+      {{"mapping", "OrderStream"}},
+      [&system, &stream] { return static_cast<double>(stream_lag(system, stream).oldest_age_ms); });
+}
+
+}  // namespace cartflow::app
