@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // CPU cost per record of process-cart-products and update-cart-status with in-memory ports.
-// Counter "per_record" is the wall time of one invocation divided by its records (seconds;
-// Google Benchmark prints it with an SI prefix, e.g. 4.1u = 4.1 microseconds).
+// Counter "per_record" is the time of one invocation divided by its records (CPU time of the
+// invoking thread, or wall time for the runs marked real_time; seconds, printed with an SI
+// prefix: 4.1u = 4.1 microseconds). A record is one stream record (an order of 3 lines) for
+// process-cart-products, one SQS message (the same order) for update-cart-status.
 
 #include <benchmark/benchmark.h>
 
@@ -271,7 +273,9 @@ void BM_UpdateCartStatus(benchmark::State& state) {
   }
   set_per_record(state, messages);
 }
-BENCHMARK(BM_UpdateCartStatus)->Args({1, 1})->Args({5, 1})->Args({10, 1})->Args({5, 4})->Args({10, 4});
+BENCHMARK(BM_UpdateCartStatus)->Args({1, 1})->Args({5, 1})->Args({10, 1});
+// With helper threads the caller's CPU time misses the helpers' work: measure wall time.
+BENCHMARK(BM_UpdateCartStatus)->Args({5, 4})->Args({10, 4})->UseRealTime();
 
 // Redeliveries: every line's condition fails and the item is read back (the slow path).
 void BM_UpdateCartStatusRedelivery(benchmark::State& state) {
