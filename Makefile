@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # The front door. `make run` starts the service; `make test` installs what is missing, builds
-# and runs the whole suite (release, then ASan+UBSan, then the fuzz targets briefly).
-.PHONY: all deps build run test test-release test-asan test-fuzz bench fuzz clean
+# and runs the whole suite (release, ASan+UBSan, TSan on the concurrency tests, fuzz briefly).
+.PHONY: all deps build run test test-release test-asan test-tsan test-fuzz bench fuzz clean
 
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
+DB ?= ./data/cartflow.db
+PORT ?= 3000
 
 all: build
 
@@ -15,8 +17,12 @@ build: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
-run: build
-	./build/release/cartflow --help
+# Builds only the cartflow program, loads the sample catalog (idempotent) and serves.
+run: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS) --target cartflow
+	@./build/release/cartflow catalog load --db $(DB)
+	@./build/release/cartflow serve --db $(DB) --port $(PORT)
 
 test: deps
 	@scripts/test-all.sh
@@ -27,6 +33,9 @@ test-release: deps
 test-asan: deps
 	@scripts/test-all.sh asan
 
+test-tsan: deps
+	@scripts/test-all.sh tsan
+
 test-fuzz: deps
 	@scripts/test-all.sh fuzz
 
@@ -35,7 +44,7 @@ bench: build
 
 fuzz: deps
 	@cmake --preset fuzz >/dev/null
-	@cmake --build --preset fuzz -j $(JOBS)
+	@cmake --build --preset fuzz -j $(JOBS) --target fuzz_all
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:

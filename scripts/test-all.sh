@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Builds and runs the suite under each preset given (default: release asan fuzz), and ends with
-# one ctest summary line covering every preset: "100% tests passed, 0 tests failed out of N".
+# Builds and runs the suite under each preset given (default: release asan tsan fuzz), and ends
+# with one ctest summary line covering every preset: "100% tests passed, 0 tests failed out of N".
+# release: everything; asan: the whole suite under ASan+UBSan; tsan: only the programs labelled
+# `concurrency`; fuzz: each libFuzzer target briefly.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 presets=("$@")
-((${#presets[@]})) || presets=(release asan fuzz)
+((${#presets[@]})) || presets=(release asan tsan fuzz)
 jobs=$(nproc)
 total=0; failed=0; failed_names=()
 for preset in "${presets[@]}"; do
   echo "== preset $preset: configure and build"
   cmake --preset "$preset" >/dev/null || exit 1
-  cmake --build --preset "$preset" -j "$jobs" || exit 1
+  target=()
+  [ "$preset" = tsan ] && target=(--target tests_concurrency)
+  [ "$preset" = fuzz ] && target=(--target fuzz_all)
+  cmake --build --preset "$preset" -j "$jobs" "${target[@]}" || exit 1
   echo "== preset $preset: ctest"
   log="build/$preset/ctest.log"
   ctest --preset "$preset" -j "$jobs" 2>&1 | tee "$log"
