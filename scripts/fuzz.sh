@@ -12,7 +12,7 @@ for bin in build/fuzz/fuzz/fuzz_*; do
   name=$(basename "$bin"); name=${name#fuzz_}
   mkdir -p "build/fuzz/corpus/$name"
   log="build/fuzz/$name.log"
-  (cd build/fuzz && "../../$bin" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+  (cd build/fuzz && "../../$bin" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
       -artifact_prefix="crash-$name-" "corpus/$name" "../../fuzz/corpus/$name") >"$log" 2>&1
   rc=$?
   execs=$(grep -Eo 'stat::number_of_executed_units: [0-9]+' "$log" | grep -Eo '[0-9]+$' ||
