@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: Apache-2.0
+// The deployment package (`make lambda`) in an otherwise empty root: the zip unpacked at
+// /var/task, an empty /tmp, and a CA bundle at Amazon Linux's path, nothing else (no /lib, no
+// /usr, no /etc/ld.so.cache). The bootstrap must serve all three handlers from the emulator
+// with Lambda's own LD_LIBRARY_PATH set. Needs root (chroot) and the zips; the x86_64 zip is
+// looked for at CARTFLOW_LAMBDA_ZIP_X86_64 or build/lambda/cartflow-x86_64.zip, the arm64 one
+// (run under qemu-aarch64-static copied into the root) at CARTFLOW_LAMBDA_ZIP_ARM64 or
+// build/lambda/cartflow-arm64.zip. Also prints the figures docs/DEPLOY.md quotes: median time
+// from exec to the first /next over 20 starts, RSS after 1,000 invocations, zip sizes.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "lambda_events.h"
+#include "lambda_process.h"
+#include "runtime_emulator.h"
+
+namespace cartflow::tests {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+std::string zip_path(const char* env_name, const std::string& file) {
+  if (const char* v = std::getenv(env_name); v != nullptr && *v != '\0') return v;
+  return std::string(CARTFLOW_SOURCE_DIR) + "/build/lambda/" + file;
+}
+
+// An empty root holding only the unpacked package, /tmp and the CA bundle.
+class PackageRoot {
+ public:
+  PackageRoot(const std::string& zip, const std::string& tag) {
+    root_ = fs::temp_directory_path() / ("cartflow-lambda-root-" + tag + "-" + std::to_string(::getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "var/task");
+    fs::create_directories(root_ / "tmp");
+    fs::create_directories(root_ / "etc/pki/tls/certs");
+    const std::string unzip = "unzip -q -o '" + zip + "' -d '" + (root_ / "var/task").string() + "'";
+    ok_ = std::system(unzip.c_str()) == 0;
+    std::error_code ec;
+    fs::copy_file("/etc/ssl/certs/ca-certificates.crt", root_ / "etc/pki/tls/certs/ca-bundle.crt", ec);
+  }
+  ~PackageRoot() { fs::remove_all(root_); }
+  bool ok() const { return ok_; }
+  const fs::path& path() const { return root_; }
+  // Empties /tmp (a fresh execution environment).
+  void clear_tmp() {
+    for (const auto& entry : fs::directory_iterator(root_ / "tmp")) fs::remove_all(entry.path());
+  }
+
+ private:
+  fs::path root_;
+  bool ok_ = false;
+};
+
+std::map<std::string, std::string> lambda_env(const RuntimeEmulator& emulator, const std::string& handler) {
+  // What Lambda sets on provided.al2023, LD_LIBRARY_PATH included: DT_RPATH must beat it.
+  return {{"AWS_LAMBDA_RUNTIME_API", emulator.address()},
+          {"_HANDLER", handler},
+          {"LAMBDA_TASK_ROOT", "/var/task"},
+          {"LAMBDA_RUNTIME_DIR", "/var/runtime"},
+          {"LD_LIBRARY_PATH", "/usr/local/lib64:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib"},
+          {"PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin"},
+          {"TABLE_NAME", "EcommerceAppTable"},
+          {"AWS_REGION", "us-east-1"},
+          {"TZ", ":UTC"},
+          {"LANG", "en_US.UTF-8"}};
+}
+
+bool can_chroot() { return ::geteuid() == 0; }
+
+// Serves a few invocations of each handler from a fresh process in `root`; `prefix` runs the
+// bootstrap through an emulator (qemu) when not empty.
+void serve_all_handlers(PackageRoot& root, const std::vector<std::string>& prefix) {
+  for (const std::string name : {"api", "process-cart-products", "update-cart-status"}) {
+    SCOPED_TRACE(name);
+    RuntimeEmulator emulator;
+    std::vector<std::string> argv = prefix;
+    argv.push_back("/var/task/bootstrap");
+    ChildProcess child = spawn(argv, lambda_env(emulator, name), root.path().string());
+    ASSERT_GT(child.pid, 0);
+    for (int i = 0; i < 3; ++i) {
+      const std::string id = emulator.enqueue(event_for(name));
+      auto out = emulator.wait_outcome(id, std::chrono::seconds(120));
+      ASSERT_TRUE(out.has_value()) << "no answer; exit status " << wait_exit(child, 0).value_or(-1);
+      EXPECT_FALSE(out->is_error) << out->body;
+      EXPECT_NE(out->body.find(success_marker(name)), std::string::npos) << out->body;
+    }
+    EXPECT_EQ(emulator.connections_accepted(), 1);
+    kill_child(child);
+  }
+  // The embedded store lived in the root's /tmp, the only writable place Lambda gives.
+  EXPECT_TRUE(fs::exists(root.path() / "tmp/cartflow.db"));
+}
+
+TEST(LambdaPackage, X86_64ServesAllHandlersInAnEmptyRoot) {
+  const std::string zip = zip_path("CARTFLOW_LAMBDA_ZIP_X86_64", "cartflow-x86_64.zip");
+  if (!fs::exists(zip)) GTEST_SKIP() << zip << " missing: run `make lambda`";
+  if (!can_chroot()) GTEST_SKIP() << "needs root for chroot";
+  PackageRoot root(zip, "x86_64");
+  ASSERT_TRUE(root.ok());
+  // Nothing but the package: the loader is bundled, and the root has no /lib or /usr.
+  EXPECT_TRUE(fs::exists(root.path() / "var/task/lib/ld-linux-x86-64.so.2"));
+  EXPECT_FALSE(fs::exists(root.path() / "lib"));
+  EXPECT_FALSE(fs::exists(root.path() / "usr"));
+  serve_all_handlers(root, {});
+}
+
+TEST(LambdaPackage, Arm64ServesAllHandlersUnderQemu) {
+  const std::string zip = zip_path("CARTFLOW_LAMBDA_ZIP_ARM64", "cartflow-arm64.zip");
+  if (!fs::exists(zip)) GTEST_SKIP() << zip << " missing: run `make lambda`";
+  if (!can_chroot()) GTEST_SKIP() << "needs root for chroot";
+  if (!fs::exists("/usr/bin/qemu-aarch64-static")) GTEST_SKIP() << "qemu-user-static missing";
+  PackageRoot root(zip, "arm64");
+  ASSERT_TRUE(root.ok());
+  EXPECT_TRUE(fs::exists(root.path() / "var/task/lib/ld-linux-aarch64.so.1"));
+  // qemu-user is static; it is the only file besides the package.
+  fs::copy_file("/usr/bin/qemu-aarch64-static", root.path() / "qemu-aarch64-static");
+  fs::permissions(root.path() / "qemu-aarch64-static", fs::perms::owner_all);
+  serve_all_handlers(root, {"/qemu-aarch64-static"});
+}
+
+// The figures of docs/DEPLOY.md. Asserts only that every start and invocation worked.
+TEST(LambdaPackage, X86_64StartTimeAndMemory) {
+  const std::string zip = zip_path("CARTFLOW_LAMBDA_ZIP_X86_64", "cartflow-x86_64.zip");
+  if (!fs::exists(zip)) GTEST_SKIP() << zip << " missing: run `make lambda`";
+  if (!can_chroot()) GTEST_SKIP() << "needs root for chroot";
+  PackageRoot root(zip, "measure");
+  ASSERT_TRUE(root.ok());
+
+  std::vector<double> start_ms;
+  for (int i = 0; i < 20; ++i) {
+    root.clear_tmp();  // each start is a fresh environment: the store is created in init
+    RuntimeEmulator emulator;
+    const auto t0 = Clock::now();
+    ChildProcess child = spawn({"/var/task/bootstrap"}, lambda_env(emulator, "api"), root.path().string());
+    auto first = emulator.wait_first_next(std::chrono::seconds(60));
+    kill_child(child);
+    ASSERT_TRUE(first.has_value()) << "start " << i << " never reached /next";
+    start_ms.push_back(std::chrono::duration<double, std::milli>(*first - t0).count());
+  }
+  std::sort(start_ms.begin(), start_ms.end());
+  const double median = (start_ms[9] + start_ms[10]) / 2;
+
+  root.clear_tmp();
+  RuntimeEmulator emulator;
+  ChildProcess child = spawn({"/var/task/bootstrap"}, lambda_env(emulator, "api"), root.path().string());
+  const long rss_before = [&] {
+    emulator.wait_first_next(std::chrono::seconds(60));
+    return rss_kib(child.pid);
+  }();
+  std::string last;
+  for (int i = 0; i < 1000; ++i) {
+    last = emulator.enqueue(api_products_event());
+    if (i % 100 == 99) {
+      auto out = emulator.wait_outcome(last, std::chrono::seconds(120));
+      ASSERT_TRUE(out.has_value());
+      ASSERT_FALSE(out->is_error) << out->body;
+    }
+  }
+  ASSERT_TRUE(emulator.wait_outcome(last, std::chrono::seconds(120)).has_value());
+  const long rss_after = rss_kib(child.pid);
+  kill_child(child);
+
+  const auto size = [](const std::string& p) -> long long {
+    std::error_code ec;
+    auto s = fs::file_size(p, ec);
+    return ec ? -1 : static_cast<long long>(s);
+  };
+  std::cout << "lambda-figures: exec-to-first-/next median of 20 (ms): " << median
+            << " (min " << start_ms.front() << ", max " << start_ms.back() << ")\n"
+            << "lambda-figures: RSS at first /next (KiB): " << rss_before
+            << "; after 1000 api invocations (KiB): " << rss_after << "\n"
+            << "lambda-figures: zip bytes x86_64: " << size(zip) << ", arm64: "
+            << size(zip_path("CARTFLOW_LAMBDA_ZIP_ARM64", "cartflow-arm64.zip")) << "\n";
+  ::testing::Test::RecordProperty("start_median_ms", std::to_string(median));
+  ::testing::Test::RecordProperty("rss_after_1000_kib", std::to_string(rss_after));
+  EXPECT_GT(rss_after, 0);
+}
+
+}  // namespace
+}  // namespace cartflow::tests
