@@ -3,9 +3,9 @@
 // Database, SqliteTable, SqliteChangeStream, SqliteQueue, the three handlers; the stream mapping
 // invoking process-cart-products, the queue mapping invoking update-cart-status), durable.
 //
-// 1. Sustained rate: carts are filled for N users, then N orders are placed as fast as two
-//    16 threads (serve's API workers) can call the API handler; the rate is N over the time from the first order to the
-//    moment the last order's cart items are all ORDERED.
+// 1. Sustained rate: carts are filled for N users, then N orders are placed as fast as 16
+//    threads (serve's API workers) can call the API handler; the rate is N over the time from
+//    the first order to the moment the last order's cart items are all ORDERED.
 // 2. Lag at half that rate: orders paced at rate/2 for a fixed time; for each order, the time
 //    from its commit (POST /order answered 201) to the end of the update-cart-status invocation
 //    that marked its last cart item ORDERED (the invocation answered with no failure).
