@@ -47,5 +47,11 @@ fuzz: deps
 	@cmake --build --preset fuzz -j $(JOBS) --target fuzz_all
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
+# The Lambda packages: build/lambda/cartflow-{x86_64,arm64}.zip and cartflow.zip (LAMBDA_ARCH,
+# default arm64). Installs the arm64 cross toolchain on first use (scripts/install-deps.sh --lambda).
+.PHONY: lambda
+lambda: deps
+	@JOBS=$(JOBS) scripts/package-lambda.sh
+
 clean:
 	rm -rf build

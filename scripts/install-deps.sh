@@ -6,6 +6,35 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# --lambda: only the extra packages `make lambda` needs (the arm64 cross toolchain, the arm64
+# -dev libraries the package bundles, qemu-user to smoke-test it). Not part of the default list.
+install_lambda_deps() {
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  local lambda_packages=(
+    g++-aarch64-linux-gnu qemu-user-static zip unzip
+    libssl-dev:arm64 libcurl4-openssl-dev:arm64 libsqlite3-dev:arm64 libfmt-dev:arm64
+    libc6-dev:arm64 libsimdjson14:arm64  # libsimdjson-dev is not Multi-Arch: same (see cmake/aarch64)
+  )
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    echo "install-deps: adding the arm64 architecture"
+    $sudo dpkg --add-architecture arm64
+    $sudo apt-get update -qq
+  fi
+  local missing=() p
+  for p in "${lambda_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "install-deps: installing ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+if [ "${1:-}" = "--lambda" ]; then
+  install_lambda_deps
+  exit 0
+fi
+
 packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev libsimdjson-dev rapidjson-dev

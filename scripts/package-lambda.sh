@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Builds the Lambda deployment packages (see docs/DEPLOY.md):
+#   build/lambda/cartflow-x86_64.zip, build/lambda/cartflow-arm64.zip and
+#   build/lambda/cartflow.zip (a copy of the one for LAMBDA_ARCH, default arm64; the SAM
+#   template's CodeUri).
+# Each zip holds `bootstrap` (the cartflow program itself, not a script) and lib/ with every
+# shared object it loads, the ELF loader included. bootstrap's PT_INTERP is
+# /var/task/lib/ld-linux-*.so.* and its DT_RPATH (not RUNPATH: Lambda's LD_LIBRARY_PATH would
+# come first) is /var/task/lib, so nothing is taken from the target system. SQLite and
+# libcrypto are linked statically (fewer objects to load: faster start).
+# Environment: LAMBDA_ARCH (arm64|x86_64), LAMBDA_ARCHES (default "x86_64 arm64"), JOBS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+LAMBDA_ARCH=${LAMBDA_ARCH:-arm64}
+LAMBDA_ARCHES=${LAMBDA_ARCHES:-"x86_64 arm64"}
+JOBS=${JOBS:-2}
+out=$root/build/lambda
+
+scripts/install-deps.sh --lambda
+
+link_flags() {  # $1: loader file name
+  echo "-Wl,--dynamic-linker=/var/task/lib/$1 -Wl,-rpath,/var/task/lib -Wl,--disable-new-dtags"
+}
+
+# Fewer shared objects start faster: SQLite and OpenSSL's libcrypto are linked from their static
+# archives ($1: multiarch directory). libstdc++ stays shared: Debian's simdjson exists only as a
+# shared object linked to it, and two copies of libstdc++ in one process are not sound.
+static_libs() {
+  echo "-DSQLite3_LIBRARY=/usr/lib/$1/libsqlite3.a -DOPENSSL_USE_STATIC_LIBS=TRUE" \
+       "-DOPENSSL_CRYPTO_LIBRARY=/usr/lib/$1/libcrypto.a -DOPENSSL_SSL_LIBRARY=/usr/lib/$1/libssl.a"
+}
+
+# Lists the absolute paths of the shared objects program $2 loads, for arch $1.
+library_closure() {
+  local arch=$1 program=$2
+  if [ "$arch" = x86_64 ]; then
+    LD_TRACE_LOADED_OBJECTS=1 /lib64/ld-linux-x86-64.so.2 "$program"
+  else
+    LD_TRACE_LOADED_OBJECTS=1 qemu-aarch64-static -L / /usr/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1 \
+      --library-path /usr/lib/aarch64-linux-gnu:/usr/aarch64-linux-gnu/lib "$program"
+  fi | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | grep -v '^/var/task/' | sort -u
+}
+
+# The build machine's ELF loader for arch $1 (bootstrap's PT_INTERP names its copy in lib/).
+host_loader() {
+  if [ "$1" = x86_64 ]; then echo /lib64/ld-linux-x86-64.so.2
+  else echo /usr/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1; fi
+}
+
+build_arch() {
+  local arch=$1 dir=$root/build/lambda-$1 loader toolchain=() strip=strip multiarch
+  if [ "$arch" = x86_64 ]; then
+    loader=ld-linux-x86-64.so.2 multiarch=x86_64-linux-gnu
+  else
+    loader=ld-linux-aarch64.so.1 multiarch=aarch64-linux-gnu
+    toolchain=(-DCMAKE_TOOLCHAIN_FILE="$root/cmake/aarch64-linux-gnu.cmake"
+               -Dsimdjson_DIR="$root/cmake/aarch64/simdjson")
+    strip=aarch64-linux-gnu-strip
+  fi
+  echo "package-lambda: building $arch in $dir"
+  cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCARTFLOW_BUILD_TESTS=OFF -DCARTFLOW_BUILD_BENCH=OFF -DCARTFLOW_BUILD_FUZZ=OFF \
+    "${toolchain[@]}" $(static_libs "$multiarch") -DCMAKE_EXE_LINKER_FLAGS="$(link_flags $loader)" >/dev/null
+  cmake --build "$dir" -j "$JOBS" --target cartflow
+
+  local stage=$dir/package
+  rm -rf "$stage" && mkdir -p "$stage/lib"
+  cp "$dir/cartflow" "$stage/bootstrap"
+  $strip --strip-all "$stage/bootstrap"
+  chmod 755 "$stage/bootstrap"
+  local lib
+  for lib in $(library_closure "$arch" "$dir/cartflow") $(host_loader "$arch"); do
+    cp -L "$lib" "$stage/lib/$(basename "$lib")"
+  done
+  [ -f "$stage/lib/$loader" ] || { echo "package-lambda: $loader missing from the closure" >&2; exit 1; }
+  chmod 755 "$stage/lib/"*
+  mkdir -p "$out"
+  rm -f "$out/cartflow-$arch.zip"
+  # -X: no extra file attributes; fixed order and times keep the zip reproducible enough.
+  (cd "$stage" && find . -exec touch -h -d '2020-01-01 00:00:00' {} + &&
+   zip -q -X -r "$out/cartflow-$arch.zip" bootstrap lib)
+  echo "package-lambda: $out/cartflow-$arch.zip ($(stat -c %s "$out/cartflow-$arch.zip") bytes;" \
+       "lib/: $(ls "$stage/lib" | tr '\n' ' '))"
+}
+
+for arch in $LAMBDA_ARCHES; do
+  build_arch "$arch"
+done
+cp "$out/cartflow-$LAMBDA_ARCH.zip" "$out/cartflow.zip"
+echo "package-lambda: $out/cartflow.zip is the $LAMBDA_ARCH package"
