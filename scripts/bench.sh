@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# `make bench` (after `make build`): every Google Benchmark program of build/release (3
+# repetitions, aggregates only, JSON to build/bench/), the HTTP benchmark (wrk against
+# `cartflow serve` and nginx, bench/http_bench.sh), the pipeline benchmark
+# (build/release/bench/pipeline_bench); then writes docs/PERFORMANCE.md and prints one table.
+# Bounded: each micro-benchmark program has a time limit; the whole run takes about 5 minutes.
+#   BENCH_SECONDS   seconds per wrk run (default 10)
+#   BENCH_MIN_TIME  Google Benchmark --benchmark_min_time per repetition (default 0.2)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+build=$root/${BENCH_BUILD:-build/release}  # BENCH_BUILD: another build folder (development)
+out=$root/build/bench
+seconds=${BENCH_SECONDS:-10}
+min_time=${BENCH_MIN_TIME:-0.2}
+orders=${BENCH_ORDERS:-3000}
+mkdir -p "$out"
+rm -f "$out"/*.json "$out"/*.txt
+started=$(date +%s)
+
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  echo "bench: installing nginx (the HTTP peer)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nginx >/dev/null
+fi
+export PATH=$PATH:/usr/sbin
+
+# 1. Micro-benchmarks.
+commands=()
+for bin in "$build"/bench_* "$build"/bench/bench_*; do
+  [ -x "$bin" ] && [ -f "$bin" ] || continue
+  name=$(basename "$bin")
+  echo "bench: $name"
+  cmd=("$bin" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+       "--benchmark_min_time=$min_time" "--benchmark_out=$out/$name.json"
+       --benchmark_out_format=json)
+  commands+=("${cmd[*]#$root/}")
+  timeout 240 "${cmd[@]}" >"$out/$name.txt" 2>&1 || echo "bench: $name failed or timed out (see $out/$name.txt)"
+done
+
+# 2. HTTP, cartflow and nginx in the same run.
+http_cmd=(bench/http_bench.sh "$build/cartflow" "$out" "$seconds")
+commands+=("bench/http_bench.sh build/release/cartflow build/bench $seconds")
+"${http_cmd[@]}" || echo "bench: the HTTP benchmark failed"
+
+# 3. The pipeline (the functions' logs are not the measurement).
+commands+=("build/release/bench/pipeline_bench --orders $orders --seconds 8 --out build/bench/pipeline.json")
+if [ -x "$build/bench/pipeline_bench" ]; then
+  echo "bench: pipeline_bench"
+  timeout 300 "$build/bench/pipeline_bench" --orders "$orders" --seconds 8 \
+    --out "$out/pipeline.json" 2>/dev/null || echo "bench: the pipeline benchmark failed"
+else
+  echo "bench: $build/bench/pipeline_bench missing (run make build)"
+fi
+
+# 4. docs/PERFORMANCE.md and the summary table.
+printf '%s\n' "${commands[@]}" >"$out/commands.txt"
+BENCH_OUT=$out BENCH_ELAPSED=$(( $(date +%s) - started )) BENCH_SECONDS=$seconds \
+  python3 - "$root/docs/PERFORMANCE.md" <<'PY'
+import glob, json, os, platform, subprocess, sys, datetime
+
+out = os.environ["BENCH_OUT"]
+doc_path = sys.argv[1]
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+def fmt_time(ns):
+    if ns >= 1e6: return f"{ns/1e6:.2f} ms"
+    if ns >= 1e3: return f"{ns/1e3:.2f} µs"
+    return f"{ns:.0f} ns"
+
+unit_ns = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
+micro = []  # (program, benchmark, median ns, cv, items/s or bytes/s)
+for path in sorted(glob.glob(os.path.join(out, "bench_*.json"))):
+    data = load(path)
+    if not data: continue
+    prog = os.path.basename(path)[:-5]
+    meds = {}
+    cvs = {}
+    for b in data.get("benchmarks", []):
+        agg = b.get("aggregate_name")
+        if agg not in ("median", "cv"): continue
+        name = b.get("run_name", b["name"])
+        if agg == "median":
+            meds[name] = b
+        else:
+            cvs[name] = b.get("real_time", 0)
+    for name, b in meds.items():
+        ns = b["real_time"] * unit_ns.get(b.get("time_unit", "ns"), 1)
+        rate = ""
+        if "items_per_second" in b: rate = f"{b['items_per_second']:,.0f} items/s"
+        elif "bytes_per_second" in b: rate = f"{b['bytes_per_second']/1e6:,.1f} MB/s"
+        cv = cvs.get(name)
+        micro.append((prog, name, ns, cv, rate))
+
+http = {}
+for path in glob.glob(os.path.join(out, "http_*.json")):
+    try:
+        http[os.path.basename(path)[5:-5]] = json.loads(open(path).read().strip().splitlines()[-1])
+    except Exception:
+        pass
+pipeline = None
+try:
+    pipeline = json.loads(open(os.path.join(out, "pipeline.json")).read())
+except Exception:
+    pass
+commands = open(os.path.join(out, "commands.txt")).read().strip().splitlines()
+
+def ratio(a, b):
+    if a in http and b in http and http[b]["ok_rps"] > 0:
+        return http[a]["ok_rps"] / http[b]["ok_rps"]
+    return None
+
+summary = []  # (what, figure, peer / ratio, target)
+rows_http = [
+    ("GET /products/{id}", "cartflow_product", "nginx_product", "≥ 0.5 of nginx"),
+    ("GET /products", "cartflow_products", "nginx_products", ""),
+    ("POST /cart/{user_id}", "cartflow_cart", "nginx_product", ""),
+    ("POST /order (durable)", "cartflow_order", "nginx_product", "≥ 10,000/s"),
+]
+for label, key, peer, target in rows_http:
+    if key not in http: continue
+    r = ratio(key, peer)
+    h = http[key]
+    summary.append((f"HTTP {label}", f"{h['ok_rps']:,.0f} req/s, p50 {h['p50_us']/1e3:.2f} ms, p99 {h['p99_us']/1e3:.2f} ms",
+                    (f"{r:.2f} × nginx ({'same bytes' if peer.endswith(key.split('_')[1]) else 'nginx GET /products/{id}'})" if r is not None else "-"),
+                    target))
+if pipeline:
+    summary.append(("Pipeline sustained", f"{pipeline['sustained_orders_per_s']:,.0f} orders/s emptied", "-", ""))
+    summary.append(("Pipeline lag at half rate", f"p50 {pipeline['lag_p50_ms']:.1f} ms, p99 {pipeline['lag_p99_ms']:.1f} ms ({pipeline['half_rate_orders_per_s']:,.0f} orders/s)", "-", "p99 < 50 ms"))
+for prog, name, ns, cv, rate in micro:
+    if prog == "bench_functions" and rate.endswith("items/s"):
+        per_record = 1e6 / float(rate.split()[0].replace(",", ""))
+        summary.append((f"CPU per record, {name}", f"{per_record:.2f} µs/record", f"{fmt_time(ns)} per invocation", "< 20 µs/record"))
+
+try:
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+except OSError:
+    nproc = "?"
+now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+L = []
+L.append("# Performance")
+L.append("")
+L.append("Written by `make bench` (`scripts/bench.sh`); do not edit by hand. Every figure is the")
+L.append("median of repeated runs on this machine at this date; absolute numbers drift on a shared")
+L.append("machine, so each HTTP figure comes with its ratio against a peer run in the same session.")
+L.append("")
+L.append("## Machine")
+L.append("")
+L.append(f"- CPU: {cpu_model()}, `nproc` = {nproc}")
+L.append(f"- Kernel: {platform.release()}; date: {now}; whole run: {os.environ.get('BENCH_ELAPSED','?')} s")
+L.append("- Build: `build/release` (CMake preset `release`, `make build`)")
+L.append("")
+L.append("## Commands")
+L.append("")
+L.append("```")
+L.extend(commands)
+L.append("```")
+L.append("")
+L.append("## Summary")
+L.append("")
+L.append("| what | figure | peer / ratio | target |")
+L.append("|---|---|---|---|")
+for row in summary:
+    L.append("| " + " | ".join(row) + " |")
+L.append("")
+L.append("## HTTP (wrk)")
+L.append("")
+L.append(f"`wrk -t2 -c64 -d{os.environ.get('BENCH_SECONDS','10')}s` on loopback, one run each. cartflow: `cartflow serve`")
+L.append("(durable embedded store, default 2 I/O threads and 16 workers, a key with rate 1,000,000).")
+L.append("nginx: `worker_processes auto`, no access log, the same response bytes as cartflow's")
+L.append("from files. POST /cart adds a product to the cart of a new user per request; POST /order")
+L.append("orders those carts, one user per request (non-2xx answers are not counted in ok req/s).")
+L.append("")
+L.append("| run | req/s | ok req/s | non-2xx | p50 | p90 | p99 | p99.9 |")
+L.append("|---|---|---|---|---|---|---|---|")
+for key in ["nginx_product", "nginx_products", "cartflow_product", "cartflow_products", "cartflow_cart", "cartflow_order"]:
+    if key not in http: continue
+    h = http[key]
+    L.append(f"| {key} | {h['rps']:,.0f} | {h['ok_rps']:,.0f} | {h['non_2xx']} | {h['p50_us']/1e3:.2f} ms | {h['p90_us']/1e3:.2f} ms | {h['p99_us']/1e3:.2f} ms | {h['p999_us']/1e3:.2f} ms |")
+r1, r2 = ratio("cartflow_product", "nginx_product"), ratio("cartflow_products", "nginx_products")
+L.append("")
+if r1 is not None: L.append(f"Ratio cartflow : nginx, GET /products/{{id}}: **{r1:.2f}**.")
+if r2 is not None: L.append(f"Ratio cartflow : nginx, GET /products: **{r2:.2f}**.")
+L.append("")
+L.append("## Pipeline (embedded store)")
+L.append("")
+if pipeline:
+    L.append("`pipeline_bench` wires the embedded system as `cartflow serve` does (durable) and calls")
+    L.append("the API handler directly (no HTTP). Each order has "
+             f"{pipeline['items_per_order']} cart items.")
+    L.append("")
+    L.append("| figure | value |")
+    L.append("|---|---|")
+    L.append(f"| orders placed (saturation phase) | {pipeline['orders']:,} |")
+    L.append(f"| orders/s accepted by POST /order (16 callers) | {pipeline['placing_orders_per_s']:,.0f} |")
+    L.append(f"| sustained orders/s with all cart items ORDERED | {pipeline['sustained_orders_per_s']:,.0f} |")
+    L.append(f"| lag commit → last item ORDERED at saturation, p50 / p99 | {pipeline['saturated_lag_p50_ms']:.1f} / {pipeline['saturated_lag_p99_ms']:.1f} ms |")
+    L.append(f"| paced rate (half the sustained rate) | {pipeline['half_rate_orders_per_s']:,.0f} orders/s, {pipeline['half_rate_orders']:,} orders |")
+    L.append(f"| lag commit → last item ORDERED at half rate, p50 / p99 / max | {pipeline['lag_p50_ms']:.1f} / {pipeline['lag_p99_ms']:.1f} / {pipeline['lag_max_ms']:.1f} ms |")
+    L.append(f"| orders not completed | {pipeline['incomplete']} |")
+else:
+    L.append("Not measured in this run (the pipeline benchmark failed or is not built).")
+L.append("")
+L.append("## Micro-benchmarks (Google Benchmark, median of 3 repetitions)")
+L.append("")
+L.append("| program | benchmark | median time | cv | rate |")
+L.append("|---|---|---|---|---|")
+for prog, name, ns, cv, rate in micro:
+    cvs = f"{cv*100:.1f} %" if cv is not None else "-"
+    L.append(f"| {prog} | `{name}` | {fmt_time(ns)} | {cvs} | {rate} |")
+L.append("")
+L.append("## Lambda start and memory")
+L.append("")
+L.append("Not measured yet: it needs the packaged `bootstrap` of `make lambda` and the Python peers")
+L.append("in `bench/peers/` under a local Runtime API stub, which are not in place.")
+L.append("")
+os.makedirs(os.path.dirname(doc_path), exist_ok=True)
+open(doc_path, "w").write("\n".join(L))
+
+w = [max(len(r[i]) for r in summary + [("what", "figure", "peer / ratio", "target")]) for i in range(4)]
+def line(r): return "  ".join(r[i].ljust(w[i]) for i in range(4))
+print()
+print(line(("what", "figure", "peer / ratio", "target")))
+print("  ".join("-" * x for x in w))
+for r in summary: print(line(r))
+print(f"\n{len(micro)} micro-benchmarks; details in docs/PERFORMANCE.md")
+PY
