@@ -17,6 +17,7 @@ void add_lambda_command(CLI::App& app, int& exit_code);
 bool is_lambda_bootstrap(std::string_view argv0);
 void add_catalog_command(CLI::App& app, int& exit_code);
 void add_dlq_command(CLI::App& app, int& exit_code);
+void add_status_command(CLI::App& app, int& exit_code);
 
 // Prints "cartflow: <message>" on stderr.
 void print_error(std::string_view message);

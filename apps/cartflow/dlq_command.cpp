@@ -17,21 +17,27 @@ struct DlqArgs {
   int limit = 100;
 };
 
+// Reads without the writer's lock: works beside a running `cartflow serve`.
 int run_list(const DlqArgs& args) {
-  EmbeddedOptions options = embedded_options_from_env({});
-  options.db_path = args.db_path;
-  auto system = EmbeddedSystem::open(options);
-  if (!system.ok()) {
-    print_error(system.error().message);
+  auto db = embedded::Database::open({.path = args.db_path, .read_connections = 1,
+                                      .read_only = true});
+  if (!db.ok()) {
+    print_error(db.error().message);
     return 1;
   }
-  auto messages = (*system)->dead_letter_queue().list_messages(args.limit);
+  ports::SystemClock clock;
+  const EmbeddedOptions names = embedded_options_from_env({});
+  auto dlq = embedded::SqliteQueue::open_existing(**db, clock, names.dead_letter_queue_name);
+  if (!dlq.ok()) {
+    print_error(dlq.error().message);
+    return 1;
+  }
+  auto messages = (*dlq)->list_messages(args.limit);
   if (!messages.ok()) {
     print_error(messages.error().message);
     return 1;
   }
-  std::cout << messages->size() << " message(s) in " << (*system)->dead_letter_queue().name()
-            << "\n";
+  std::cout << messages->size() << " message(s) in " << (*dlq)->name() << "\n";
   for (const ports::Message& m : *messages) {
     std::cout << m.message_id << " receives=" << m.receive_count << " sent_ms="
               << m.sent_timestamp_ms << " body=" << m.body.substr(0, 200)

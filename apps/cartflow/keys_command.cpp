@@ -25,9 +25,10 @@ struct KeysArgs {
 };
 
 // Opens the database and the key store, then runs `action` on it.
-int with_key_store(const KeysArgs& args,
+// `read_only`: without the writer's lock, so it works beside a running `cartflow serve`.
+int with_key_store(const KeysArgs& args, bool read_only,
                    const std::function<int(platform::ApiKeyStore&)>& action) {
-  auto database = embedded::Database::open({.path = args.db_path});
+  auto database = embedded::Database::open({.path = args.db_path, .read_only = read_only});
   if (!database.ok()) {
     print_error(database.error().message);
     return 1;
@@ -53,7 +54,7 @@ int run_create(const KeysArgs& args) {
     print_error(valid.error().message);
     return 2;
   }
-  return with_key_store(args, [&](platform::ApiKeyStore& store) {
+  return with_key_store(args, false, [&](platform::ApiKeyStore& store) {
     auto created = store.create(args.name, plan);
     if (!created.ok()) {
       print_error(created.error().message);
@@ -67,7 +68,7 @@ int run_create(const KeysArgs& args) {
 }
 
 int run_list(const KeysArgs& args) {
-  return with_key_store(args, [](platform::ApiKeyStore& store) {
+  return with_key_store(args, true, [](platform::ApiKeyStore& store) {
     std::cout << std::left << std::setw(12) << "ID" << std::setw(20) << "NAME" << std::setw(9)
               << "STATE" << std::setw(10) << "RATE" << std::setw(8) << "BURST" << "QUOTA\n";
     for (const platform::ApiKey& key : store.list()) {
@@ -84,7 +85,7 @@ int run_list(const KeysArgs& args) {
 }
 
 int run_revoke(const KeysArgs& args) {
-  return with_key_store(args, [&](platform::ApiKeyStore& store) {
+  return with_key_store(args, false, [&](platform::ApiKeyStore& store) {
     if (auto revoked = store.revoke(args.id); !revoked.ok()) {
       print_error(revoked.error().message);
       return 1;

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   cartflow::app::add_lambda_command(app, exit_code);
   cartflow::app::add_catalog_command(app, exit_code);
   cartflow::app::add_dlq_command(app, exit_code);
+  cartflow::app::add_status_command(app, exit_code);
 
   // Lambda runs /var/task/bootstrap (this program) with no arguments: that is `cartflow lambda`.
   const char* bootstrap_argv[] = {argv[0], "lambda", nullptr};

@@ -73,6 +73,7 @@ class Reader {
   auto var = std::move(var##_result.value())
 
 model::Status read_stream(const Reader& r, platform::StreamMappingConfig& c) {
+  c.mapping_id = kOrderStreamMappingId;
   CARTFLOW_TRY(position, r.string("StartingPosition"));
   CARTFLOW_TRY(parsed_position, platform::parse_starting_position(position));
   c.starting_position = parsed_position;

@@ -13,6 +13,9 @@
 
 namespace cartflow::app {
 
+// The stream mapping's id: the key of its checkpoint in the database.
+inline constexpr const char* kOrderStreamMappingId = "OrderStream";
+
 struct MappingSettings {
   platform::StreamMappingConfig stream;  // OrderStream (on_failure left null)
   platform::QueueMappingConfig queue;    // OrderQueue

@@ -151,6 +151,7 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   const std::string& path = options.path;
+  if (options.read_only) return open_read_only(std::move(impl));
 
   // Single writer across processes: an exclusive flock on a side file, held for our lifetime
   // and released by the kernel when the process dies (kill -9 included).
@@ -189,7 +190,34 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
   return std::unique_ptr<Database>(new Database(std::move(impl)));
 }
 
+Result<std::unique_ptr<Database>> Database::open_read_only(std::unique_ptr<Impl> impl) {
+  const std::string& path = impl->options.path;
+  if (::access(path.c_str(), R_OK) != 0) {
+    return Error::unavailable("cannot read database " + path + ": " + std::strerror(errno));
+  }
+  int readers = impl->options.read_connections > 0 ? impl->options.read_connections : 1;
+  for (int i = 0; i < readers; ++i) {
+    auto reader = Connection::open(path, true);
+    if (!reader.ok()) return std::move(reader).error();
+    if (auto s = (*reader)->exec("PRAGMA busy_timeout = 5000; PRAGMA query_only = 1;"); !s.ok()) {
+      return std::move(s).error();
+    }
+    impl->pool.push_back(std::move(*reader));
+  }
+  auto version = schema_version(*impl->pool.front());
+  if (!version.ok()) return std::move(version).error();
+  if (*version != kSchemaVersion) {
+    return Error::unavailable("database " + path + " has schema version " +
+                              std::to_string(*version) + ", this cartflow reads version " +
+                              std::to_string(kSchemaVersion) + " (open it for writing once)");
+  }
+  return std::unique_ptr<Database>(new Database(std::move(impl)));
+}
+
 Status Database::write(std::function<Status(Connection&)> work) {
+  if (!impl_->writer) {
+    return Error::unavailable("database " + impl_->options.path + " is open read-only");
+  }
   Pending pending{std::move(work), {}, false};
   std::unique_lock lock(impl_->queue_mutex);
   if (impl_->stopping) return Error::unavailable("database " + impl_->options.path + " is closing");

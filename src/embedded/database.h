@@ -24,6 +24,10 @@ struct DatabaseOptions {
   // a process crash, may lose the last commits on power loss).
   bool durable = true;
   int read_connections = 4;
+  // true: readers only, no lock, no migration, no writer thread; can run beside the process that
+  // writes (for `cartflow status`, `keys list`, `dlq list`). write() fails with kUnavailable.
+  // open() fails unless the file exists with exactly this build's schema version.
+  bool read_only = false;
 };
 
 class Database {
@@ -65,6 +69,7 @@ class Database {
  private:
   struct Impl;
   explicit Database(std::unique_ptr<Impl> impl);
+  static Result<std::unique_ptr<Database>> open_read_only(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 
