@@ -57,7 +57,7 @@ fi
 
 # 4. docs/PERFORMANCE.md and the summary table.
 printf '%s\n' "${commands[@]}" >"$out/commands.txt"
-BENCH_OUT=$out BENCH_ELAPSED=$(( $(date +%s) - started )) BENCH_SECONDS=$seconds \
+BENCH_BUILD_NAME=${BENCH_BUILD:-build/release} BENCH_OUT=$out BENCH_ELAPSED=$(( $(date +%s) - started )) BENCH_SECONDS=$seconds \
   python3 - "$root/docs/PERFORMANCE.md" <<'PY'
 import glob, json, os, platform, subprocess, sys, datetime
 
@@ -165,7 +165,7 @@ L.append("## Machine")
 L.append("")
 L.append(f"- CPU: {cpu_model()}, `nproc` = {nproc}")
 L.append(f"- Kernel: {platform.release()}; date: {now}; whole run: {os.environ.get('BENCH_ELAPSED','?')} s")
-L.append("- Build: `build/release` (CMake preset `release`, `make build`)")
+L.append(f"- Build: `{os.environ.get('BENCH_BUILD_NAME', 'build/release')}` (Release, as the CMake preset `release` of `make build`)")
 L.append("")
 L.append("## Commands")
 L.append("")
