@@ -55,16 +55,22 @@ class LambdaBinary : public ::testing::Test {
 TEST_F(LambdaBinary, ServesEachHandlerNamedByHandlerEnv) {
   for (const std::string name : {"api", "process-cart-products", "update-cart-status"}) {
     SCOPED_TRACE(name);
-    child_ = spawn({CARTFLOW_BINARY, "lambda"}, env(name));
+    // One emulator per process: a killed process's pending /next must not take the next event.
+    RuntimeEmulator emulator;
+    auto e = env(name);
+    e["AWS_LAMBDA_RUNTIME_API"] = emulator.address();
+    child_ = spawn({CARTFLOW_BINARY, "lambda"}, e);
     ASSERT_GT(child_.pid, 0);
     for (int i = 0; i < 3; ++i) {
-      auto out = invoke(event_for(name));
-      EXPECT_FALSE(out.is_error) << out.body;
-      EXPECT_NE(out.body.find(success_marker(name)), std::string::npos) << out.body;
+      const std::string id = emulator.enqueue(event_for(name));
+      auto out = emulator.wait_outcome(id, std::chrono::seconds(60));
+      ASSERT_TRUE(out.has_value()) << "no answer to " << id;
+      EXPECT_FALSE(out->is_error) << out->body;
+      EXPECT_NE(out->body.find(success_marker(name)), std::string::npos) << out->body;
     }
+    EXPECT_EQ(emulator.connections_accepted(), 1);  // one kept-alive connection throughout
     kill_child(child_);
   }
-  EXPECT_EQ(emulator_.connections_accepted(), 3);  // one kept-alive connection per process
 }
 
 TEST_F(LambdaBinary, HandlerFlagOverridesTheEnvironment) {
