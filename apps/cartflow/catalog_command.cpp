@@ -32,14 +32,9 @@ int run_load(const CatalogArgs& args) {
     }
     json.assign(std::istreambuf_iterator<char>(in), {});
   }
-  EmbeddedOptions options = embedded_options_from_env({});
-  options.db_path = args.db_path;
-  auto system = EmbeddedSystem::open(options);
-  if (!system.ok()) {
-    print_error(system.error().message);
-    return 1;
-  }
-  auto loaded = functions::load_catalog((*system)->table(), json);
+  auto system = open_system_or_report(args.db_path);
+  if (!system) return 1;
+  auto loaded = functions::load_catalog(system->table(), json);
   if (!loaded.ok()) {
     print_error(loaded.error().message);
     return 1;

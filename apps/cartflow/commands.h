@@ -23,3 +23,15 @@ void add_status_command(CLI::App& app, int& exit_code);
 void print_error(std::string_view message);
 
 }  // namespace cartflow::app
+
+#include "embedded_system.h"
+
+namespace cartflow::app {
+
+// The embedded system on `db_path` (TABLE_NAME from the environment); on failure prints the
+// error and returns nullptr.
+std::unique_ptr<EmbeddedSystem> open_system_or_report(const std::string& db_path);
+// The database opened read-only (beside a running `serve`); nullptr after printing the error.
+std::unique_ptr<embedded::Database> open_read_only_or_report(const std::string& db_path);
+
+}  // namespace cartflow::app

@@ -19,15 +19,11 @@ struct DlqArgs {
 
 // Reads without the writer's lock: works beside a running `cartflow serve`.
 int run_list(const DlqArgs& args) {
-  auto db = embedded::Database::open({.path = args.db_path, .read_connections = 1,
-                                      .read_only = true});
-  if (!db.ok()) {
-    print_error(db.error().message);
-    return 1;
-  }
+  auto db = open_read_only_or_report(args.db_path);
+  if (!db) return 1;
   ports::SystemClock clock;
   const EmbeddedOptions names = embedded_options_from_env({});
-  auto dlq = embedded::SqliteQueue::open_existing(**db, clock, names.dead_letter_queue_name);
+  auto dlq = embedded::SqliteQueue::open_existing(*db, clock, names.dead_letter_queue_name);
   if (!dlq.ok()) {
     print_error(dlq.error().message);
     return 1;
@@ -47,19 +43,14 @@ int run_list(const DlqArgs& args) {
 }
 
 int run_redrive(const DlqArgs& args) {
-  EmbeddedOptions options = embedded_options_from_env({});
-  options.db_path = args.db_path;
-  auto system = EmbeddedSystem::open(options);
-  if (!system.ok()) {
-    print_error(system.error().message);
-    return 1;
-  }
-  auto moved = (*system)->dead_letter_queue().redrive_all((*system)->queue().name());
+  auto system = open_system_or_report(args.db_path);
+  if (!system) return 1;
+  auto moved = system->dead_letter_queue().redrive_all(system->queue().name());
   if (!moved.ok()) {
     print_error(moved.error().message);
     return 1;
   }
-  std::cout << "moved " << *moved << " message(s) back to " << (*system)->queue().name() << "\n";
+  std::cout << "moved " << *moved << " message(s) back to " << system->queue().name() << "\n";
   return 0;
 }
 

@@ -38,14 +38,9 @@ int run_invoke(const InvokeArgs& args) {
     print_error(event.error().message);
     return 1;
   }
-  EmbeddedOptions options = embedded_options_from_env({});
-  options.db_path = args.db_path;
-  auto system = EmbeddedSystem::open(options);
-  if (!system.ok()) {
-    print_error(system.error().message);
-    return 1;
-  }
-  functions::Handler* handler = (*system)->handler(args.function);
+  auto system = open_system_or_report(args.db_path);
+  if (!system) return 1;
+  functions::Handler* handler = system->handler(args.function);
   if (handler == nullptr) {
     print_error("unknown function " + args.function);
     return 2;
@@ -84,5 +79,25 @@ void add_invoke_command(CLI::App& app, int& exit_code) {
 }
 
 void print_error(std::string_view message) { std::cerr << "cartflow: " << message << "\n"; }
+
+std::unique_ptr<EmbeddedSystem> open_system_or_report(const std::string& db_path) {
+  EmbeddedOptions options = embedded_options_from_env({});
+  options.db_path = db_path;
+  auto system = EmbeddedSystem::open(options);
+  if (!system.ok()) {
+    print_error(system.error().message);
+    return nullptr;
+  }
+  return std::move(system.value());
+}
+
+std::unique_ptr<embedded::Database> open_read_only_or_report(const std::string& db_path) {
+  auto db = embedded::Database::open({.path = db_path, .read_connections = 1, .read_only = true});
+  if (!db.ok()) {
+    print_error(db.error().message);
+    return nullptr;
+  }
+  return std::move(db.value());
+}
 
 }  // namespace cartflow::app

@@ -47,17 +47,13 @@ void print_queue(embedded::Database& db, const ports::Clock& clock, const std::s
 }
 
 int run_status(const StatusArgs& args) {
-  auto db = embedded::Database::open({.path = args.db_path, .read_connections = 1,
-                                      .read_only = true});
-  if (!db.ok()) {
-    print_error(db.error().message);
-    return 1;
-  }
+  auto db = open_read_only_or_report(args.db_path);
+  if (!db) return 1;
   ports::SystemClock clock;
   const EmbeddedOptions names = embedded_options_from_env({});
 
-  embedded::SqliteChangeStream stream(**db, names.table_name, clock);
-  platform::SqliteCheckpointStore checkpoints(**db, clock);
+  embedded::SqliteChangeStream stream(*db, names.table_name, clock);
+  platform::SqliteCheckpointStore checkpoints(*db, clock);
   auto latest = stream.latest();
   auto checkpoint = checkpoints.load(kOrderStreamMappingId);
   std::cout << "database " << args.db_path << " (table " << names.table_name << ")\n";
@@ -77,10 +73,10 @@ int run_status(const StatusArgs& args) {
     std::cout << "  OrderStream mapping: not started yet\n";
   }
   std::cout << "queues:\n";
-  print_queue(**db, clock, names.queue_name, "orders");
-  print_queue(**db, clock, names.dead_letter_queue_name, "dead-letter");
-  print_queue(**db, clock, names.stream_failure_queue_name, "stream on-failure");
-  auto keys = platform::ApiKeyStore::open(**db, clock);
+  print_queue(*db, clock, names.queue_name, "orders");
+  print_queue(*db, clock, names.dead_letter_queue_name, "dead-letter");
+  print_queue(*db, clock, names.stream_failure_queue_name, "stream on-failure");
+  auto keys = platform::ApiKeyStore::open(*db, clock);
   if (keys.ok()) {
     std::size_t active = 0, revoked = 0;
     for (const platform::ApiKey& key : (*keys)->list()) (key.revoked ? revoked : active)++;
