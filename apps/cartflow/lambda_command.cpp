@@ -78,6 +78,9 @@ int run_lambda(const LambdaArgs& args) {
   }
   EmbeddedOptions options = embedded_options_from_env({});
   options.db_path = args.db_path;
+  // /tmp dies with the execution environment: a power-loss guarantee (synchronous=FULL) buys
+  // nothing there, while NORMAL still survives a crash of this process.
+  options.durable = false;
   auto system = EmbeddedSystem::open(options);
   if (!system.ok()) {
     return fail_init(client, "Runtime.InitError",

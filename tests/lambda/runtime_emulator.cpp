@@ -60,6 +60,7 @@ struct RuntimeEmulator::Impl {
   int next_requests = 0;
   int sequence = 0;
   std::optional<Clock::time_point> first_next;
+  std::optional<Clock::time_point> first_connection;
 
   void accept_loop() {
     for (;;) {
@@ -69,6 +70,7 @@ struct RuntimeEmulator::Impl {
       std::lock_guard lock(mutex);
       if (stopping) return;
       if (ec) continue;
+      if (!first_connection) first_connection = Clock::now();
       ++connections;
       sockets.push_back(socket);
       threads.emplace_back([this, socket] { serve(*socket); });
@@ -255,6 +257,11 @@ std::optional<RuntimeEmulator::Clock::time_point> RuntimeEmulator::wait_first_ne
   std::unique_lock lock(impl_->mutex);
   impl_->changed.wait_for(lock, timeout, [&] { return impl_->first_next.has_value(); });
   return impl_->first_next;
+}
+
+std::optional<RuntimeEmulator::Clock::time_point> RuntimeEmulator::first_connection() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->first_connection;
 }
 
 void RuntimeEmulator::reset_first_next() {

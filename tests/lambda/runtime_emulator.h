@@ -56,6 +56,8 @@ class RuntimeEmulator {
   // When the first /next arrived since construction or the last reset_first_next().
   std::optional<Clock::time_point> wait_first_next(std::chrono::milliseconds timeout);
   void reset_first_next();
+  // When the first connection was accepted (the runtime connects early in its init).
+  std::optional<Clock::time_point> first_connection() const;
 
  private:
   struct Impl;
