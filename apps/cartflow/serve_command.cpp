@@ -112,20 +112,22 @@ int run_serve(const ServeArgs& args) {
   }
 
   platform::MetricsRegistry registry;
-  platform::ApiGateway gateway(*system.handler("api"), keys->get(), system.clock(), registry);
+  TimedHandler api(*system.handler("api"), registry);
+  TimedHandler process_cart_products(*system.handler("process-cart-products"), registry);
+  TimedHandler update_cart_status(*system.handler("update-cart-status"), registry);
+  platform::ApiGateway gateway(api, keys->get(), system.clock(), registry);
 
   platform::SqliteCheckpointStore checkpoints(system.database(), system.clock());
   platform::StreamMappingConfig stream_config = system.settings().stream;
   stream_config.on_failure = &system.stream_failure_queue();
   auto stream_mapping = platform::StreamMapping::create(
-      stream_config, system.change_stream(), checkpoints, *system.handler("process-cart-products"),
-      system.clock());
+      stream_config, system.change_stream(), checkpoints, process_cart_products, system.clock());
   if (!stream_mapping.ok()) {
     print_error(stream_mapping.error().message);
     return 1;
   }
-  auto queue_mapping = platform::QueueMapping::create(system.settings().queue, system.queue(),
-                                                      *system.handler("update-cart-status"));
+  auto queue_mapping =
+      platform::QueueMapping::create(system.settings().queue, system.queue(), update_cart_status);
   if (!queue_mapping.ok()) {
     print_error(queue_mapping.error().message);
     return 1;

@@ -17,6 +17,24 @@ std::int64_t to_int(const std::string& token) {
 
 }  // namespace
 
+TimedHandler::TimedHandler(functions::Handler& inner, platform::MetricsRegistry& registry)
+    : inner_(inner),
+      duration_(registry.histogram("cartflow_handler_duration_seconds",
+                                   "Duration of handler invocations",
+                                   {{"function", std::string(inner.name())}})),
+      errors_(registry.counter("cartflow_handler_errors_total",
+                               "Handler invocations that ended in a function error",
+                               {{"function", std::string(inner.name())}})) {}
+
+model::Result<std::string> TimedHandler::invoke(std::string_view event_json,
+                                                const functions::InvocationContext& context) {
+  const auto start = std::chrono::steady_clock::now();
+  auto result = inner_.invoke(event_json, context);
+  duration_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (!result.ok()) errors_.inc();
+  return result;
+}
+
 StreamLag stream_lag(EmbeddedSystem& system, const platform::StreamMapping& mapping) {
   StreamLag lag;
   auto latest = system.change_stream().latest();

@@ -22,6 +22,22 @@ struct StreamLag {
 };
 StreamLag stream_lag(EmbeddedSystem& system, const platform::StreamMapping& mapping);
 
+// A handler that records each invocation's duration in
+// cartflow_handler_duration_seconds{function} (and errors in cartflow_handler_errors_total),
+// then answers as the handler it wraps. Thread-safe as the wrapped handler is.
+class TimedHandler final : public functions::Handler {
+ public:
+  TimedHandler(functions::Handler& inner, platform::MetricsRegistry& registry);
+  std::string_view name() const override { return inner_.name(); }
+  model::Result<std::string> invoke(std::string_view event_json,
+                                    const functions::InvocationContext& context) override;
+
+ private:
+  functions::Handler& inner_;
+  platform::Histogram& duration_;
+  platform::Counter& errors_;
+};
+
 class PipelineMetrics {
  public:
   PipelineMetrics(platform::MetricsRegistry& registry, EmbeddedSystem& system,
