@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Builds and runs the suite under each preset given (default: release asan fuzz), and ends with
-# one ctest summary line covering every preset: "100% tests passed, 0 tests failed out of N".
+# Builds and runs the suite under each preset given (default: release asan tsan fuzz), and ends
+# with one ctest summary line covering every preset: "100% tests passed, 0 tests failed out of N".
 # release: everything; asan: our code under ASan+UBSan (unit, concurrency and e2e labels; the
-# integration label drives external peers and runs in release only); tsan (`make test-tsan`):
-# the programs labelled `concurrency`; fuzz: each libFuzzer target briefly.
+# integration label drives external peers and runs in release only); tsan: the programs
+# labelled `concurrency`; fuzz: each libFuzzer target briefly.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 presets=("$@")
-((${#presets[@]})) || presets=(release asan fuzz)
+((${#presets[@]})) || presets=(release asan tsan fuzz)
 jobs=$(nproc)
 total=0; failed=0; failed_names=()
 for preset in "${presets[@]}"; do
