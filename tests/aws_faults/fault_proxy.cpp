@@ -327,6 +327,12 @@ void FaultProxy::serve(int client) {
       client = -1;
       break;
     }
+    if (fault.kind == FaultKind::kTruncateAfterForward) {
+      send_all(client, response.substr(0, response.size() / 2));
+      reset(client);
+      client = -1;
+      break;
+    }
     if (fault.kind == FaultKind::kDelay && !wait_ms(fault.delay)) break;
     open = send_all(client, response);
   }

@@ -14,6 +14,7 @@
 //                           connection as the request came in); other requests pass;
 //   kResetAfterForward      forward, read the upstream's answer, then reset the client connection
 //                           (the write is applied, its answer lost);
+//   kTruncateAfterForward   forward, relay the first half of the upstream's answer, then reset;
 //   kAnswer                 answer with `response` itself, nothing forwarded.
 // close_idle() closes (FIN) every client connection waiting for its next request, as a server's
 // idle timeout does. Thread-safe; the destructor stops and joins all threads.
@@ -46,7 +47,8 @@ ScriptedResponse internal_server_error();            // 500
 ScriptedResponse service_unavailable();              // 503
 ScriptedResponse bad_gateway_html();                 // 502 from a load balancer, no JSON
 
-enum class FaultKind { kPass, kDelay, kResetBeforeForward, kResetReused, kResetAfterForward, kAnswer };
+enum class FaultKind { kPass, kDelay, kResetBeforeForward, kResetReused, kResetAfterForward,
+                       kTruncateAfterForward, kAnswer };
 
 struct Fault {
   FaultKind kind = FaultKind::kPass;

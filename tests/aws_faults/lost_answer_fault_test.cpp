@@ -112,6 +112,25 @@ TEST_F(LostAnswers, AnswersLostOnEveryAttemptGiveUpUnavailable) {
   EXPECT_EQ(contents(), (std::vector<model::Item>{item("count", 1), item("order3", 1)}));
 }
 
+TEST_F(LostAnswers, TruncatedAnswerIsNeverTakenForASuccess) {
+  ASSERT_TRUE(direct_->put({item("a", 1)}).ok());
+  mark();
+  proxy_->set(Fault{FaultKind::kTruncateAfterForward, 1, {}, {}});
+  auto got = table_->get({key("a")});
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_EQ(**got, item("a", 1));
+  EXPECT_EQ(attempts(), 2);
+  mark();
+  proxy_->set(Fault{FaultKind::kTruncateAfterForward, -1, {}, {}});
+  auto put = table_->put({item("b", 2), std::nullopt, ports::ReturnValues::kAllOld});
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(put.error().code, ErrorCode::kUnavailable);
+  std::printf("truncated answers: %s\n", put.error().message.c_str());
+  EXPECT_EQ(attempts(), kMaxAttempts);
+  EXPECT_EQ(contents(), (std::vector<model::Item>{item("a", 1), item("b", 2)}));
+  expect_recovered();
+}
+
 class StaleConnections : public FaultProxyTest {};
 
 TEST_F(StaleConnections, IdleConnectionClosedByTheServerIsReplacedSilently) {

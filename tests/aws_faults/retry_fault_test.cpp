@@ -73,6 +73,8 @@ TEST_F(RetryFaults, AsManyFaultsAsAttemptsGiveUpWithTheLastError) {
     EXPECT_EQ(proxy_->forwarded(), 0u);
     EXPECT_EQ(proxy_->remaining(), 0);
     EXPECT_EQ(contents(), std::vector<model::Item>{item("kept", 7)});  // nothing applied
+    std::printf("%s x%d: %d attempts, %s \"%s\"\n", f.name.c_str(), kMaxAttempts, attempts(),
+                model::error_code_name(r.error().code), r.error().message.c_str());
   }
   expect_recovered();
   EXPECT_EQ(contents(), std::vector<model::Item>{item("kept", 7)});
