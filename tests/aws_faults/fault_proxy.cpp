@@ -247,10 +247,14 @@ void FaultProxy::close_idle() {
   idle_changed_.wait(lock, [this] { return idle_.empty(); });
 }
 
-Fault FaultProxy::next_fault(bool reused) {
+Fault FaultProxy::next_fault(bool reused, const std::string& target) {
   std::lock_guard lock(mutex_);
   if (fault_.kind == FaultKind::kPass) return Fault{};
   if (fault_.kind == FaultKind::kResetReused && !reused) return Fault{};
+  const std::string& only = fault_.target;
+  if (target.size() < only.size() || target.compare(target.size() - only.size(), only.size(), only) != 0) {
+    return Fault{};
+  }
   Fault out = fault_;
   if (fault_.count > 0 && --fault_.count == 0) fault_ = Fault{};
   return out;
@@ -298,11 +302,12 @@ void FaultProxy::serve(int client) {
     set_idle(false);
     if (!got) break;
     ++seen_;
+    std::string target = header_of(head, "x-amz-target");
     {
       std::lock_guard lock(mutex_);
-      targets_.push_back(header_of(head, "x-amz-target"));
+      targets_.push_back(target);
     }
-    Fault fault = next_fault(reused);
+    Fault fault = next_fault(reused, target);
     reused = true;
     if (fault.kind == FaultKind::kAnswer) {
       const ScriptedResponse& r = fault.response;

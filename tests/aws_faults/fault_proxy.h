@@ -55,6 +55,7 @@ struct Fault {
   int count = -1;  // requests it applies to; < 0: until replaced
   std::chrono::milliseconds delay{0};
   ScriptedResponse response;
+  std::string target;  // only requests whose X-Amz-Target ends with this; empty: all
 };
 
 class FaultProxy {
@@ -89,7 +90,7 @@ class FaultProxy {
   void serve(int client);
   // The fault for the next request (consuming one of its count). `reused`: the connection
   // already served a request.
-  Fault next_fault(bool reused);
+  Fault next_fault(bool reused, const std::string& target);
   bool wait_ms(std::chrono::milliseconds d) const;  // false when stopping
 
   int upstream_port_;
