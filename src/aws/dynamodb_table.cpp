@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "aws/dynamodb_table.h"
 
+#include <openssl/rand.h>
 #include <simdjson.h>
 
+#include <array>
+#include <random>
 #include <thread>
 
 #include "aws/dynamodb_internal.h"
@@ -117,6 +120,24 @@ Result<ports::WriteResult> write_result(const Result<std::string>& response) {
   auto attrs = d::item_member(*response, "Attributes");
   if (!attrs) return std::move(attrs).error();
   return ports::WriteResult{std::move(attrs).value()};
+}
+
+// A ClientRequestToken for a transaction the caller gave none, as the SDKs fill this
+// idempotency token: the JsonClient's retries then re-send the same token, so a transaction
+// whose answer was lost is not applied twice. 32 hex digits of 128 random bits.
+std::string idempotency_token() {
+  std::array<unsigned char, 16> b{};
+  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
+    std::random_device rd;
+    for (auto& x : b) x = static_cast<unsigned char>(rd());
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char x : b) {
+    out += kHex[x >> 4];
+    out += kHex[x & 0x0f];
+  }
+  return out;
 }
 
 void backoff(int attempt) {
@@ -336,11 +357,8 @@ Status DynamoDbTable::transact_write(const std::vector<ports::TransactAction>& a
     d::expression_members(inner, renderer);
     body += "{\"" + std::string(kind) + "\":" + inner + "}}";
   }
-  body += "]";
-  if (client_request_token) {
-    body += ",\"ClientRequestToken\":";
-    model::append_json_string(body, *client_request_token);
-  }
+  body += "],\"ClientRequestToken\":";
+  model::append_json_string(body, client_request_token ? *client_request_token : idempotency_token());
   body += "}";
   auto response = client_.call("TransactWriteItems", body);
   if (!response) return std::move(response).error();

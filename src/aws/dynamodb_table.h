@@ -36,6 +36,8 @@ class DynamoDbTable final : public ports::Table {
   // Unprocessed items are sent again the same way.
   model::Result<ports::BatchWriteResult> batch_write(
       const std::vector<ports::WriteRequest>& requests) override;
+  // Without a client_request_token, a random one is sent (as the SDKs do), so that the retries
+  // of this call are idempotent; separate calls are separate transactions.
   model::Status transact_write(const std::vector<ports::TransactAction>& actions,
                                const std::optional<std::string>& client_request_token) override;
 

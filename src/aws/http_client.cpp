@@ -4,9 +4,11 @@
 #include <curl/curl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 
 namespace cartflow::aws {
@@ -52,6 +54,30 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   }
   response->headers.emplace_back(std::string(name), std::string(value));
   return size * n;
+}
+
+// The request body, handed to curl by a read callback.
+struct Upload {
+  const std::string* body;
+  std::size_t offset = 0;
+};
+
+std::size_t on_read(char* buffer, std::size_t size, std::size_t n, void* user) {
+  auto* upload = static_cast<Upload*>(user);
+  std::size_t len = std::min(size * n, upload->body->size() - upload->offset);
+  std::memcpy(buffer, upload->body->data() + upload->offset, len);
+  upload->offset += len;
+  return len;
+}
+
+// curl rewinds the body only to re-send the request by itself on a fresh connection, when a
+// kept-alive one died after the body went out but before any answer byte. The server may have
+// applied that request: refusing fails the transfer (CURLE_SEND_FAIL_REWIND), so that the
+// caller's retry strategy decides, within its attempts and quota. Nothing sent yet: no-op.
+int on_seek(void* user, curl_off_t offset, int origin) {
+  auto* upload = static_cast<Upload*>(user);
+  if (offset == 0 && origin == SEEK_SET && upload->offset == 0) return CURL_SEEKFUNC_OK;
+  return CURL_SEEKFUNC_FAIL;
 }
 
 }  // namespace
@@ -135,6 +161,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   if (h == nullptr) return Error::internal("curl_easy_init failed");
   curl_easy_reset(h);
   HttpResponse response;
+  Upload upload{&request.body};
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(h, CURLOPT_SHARE, impl_->share);
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
@@ -155,9 +182,13 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   if (request.method == "HEAD") {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (request.method != "GET" || !request.body.empty()) {
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(h, CURLOPT_READFUNCTION, &on_read);
+    curl_easy_setopt(h, CURLOPT_READDATA, &upload);
+    curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, &on_seek);
+    curl_easy_setopt(h, CURLOPT_SEEKDATA, &upload);
   }
   curl_slist* headers = nullptr;
   headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
@@ -185,6 +216,9 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
       return Error::invalid("bad URL " + request.url + ": " + what);
     }
     if (rc == CURLE_OPERATION_TIMEDOUT) return Error::unavailable("timeout: " + what);
+    if (rc == CURLE_SEND_FAIL_REWIND) {
+      what = "the kept-alive connection closed after the request was sent (not re-sent here)";
+    }
     return Error::unavailable("HTTP " + request.method + " " + request.url + " failed: " + what);
   }
   return response;

@@ -58,7 +58,9 @@ class HttpClient {
   // Sends the request and reads the whole response. Any HTTP status is a success here (the
   // caller interprets it). Fails with kUnavailable when the endpoint cannot be reached, the
   // connection breaks, or a timeout expires (the message says which); kInvalidArgument for a
-  // malformed URL.
+  // malformed URL. A request whose body went out is never re-sent here (libcurl would re-send
+  // it on a fresh connection when a kept-alive one dies before the answer): that is kUnavailable
+  // and the caller's retries decide.
   Result<HttpResponse> send(const HttpRequest& request);
 
   // Opens (and keeps) a connection to the scheme://host:port of `url`, TLS handshake included,
