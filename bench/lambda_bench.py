@@ -149,8 +149,14 @@ def median(values):
     return statistics.median(values) if values else None
 
 
+def ended(process, timeout):
+    status = process.poll()
+    return "still running after %d s" % timeout if status is None else "exited with status %d" % status
+
+
 def measure_starts(contestant, function, peers, queue_url, count, log):
-    spawn_ms, spawned_ms, failed = [], [], 0
+    """A start that fails ends the series (the rest count as failed: a hang would cost 30 s each)."""
+    spawn_ms, spawned_ms = [], []
     for _ in range(count):
         contestant.fresh()
         stub = Stub()
@@ -158,15 +164,14 @@ def measure_starts(contestant, function, peers, queue_url, count, log):
         t0 = time.perf_counter()
         process = contestant.spawn(env, log)
         t_spawned = time.perf_counter()  # Popen returns once the child's first exec succeeded
-        first = stub.wait_first_next(60, process)
+        first = stub.wait_first_next(30, process)
         kill(process)
         stub.close()
         if first is None:
-            failed += 1
-            continue
+            break
         spawn_ms.append((first - t0) * 1e3)
         spawned_ms.append((first - t_spawned) * 1e3)
-    return {"starts": count, "starts_failed": failed, "start_ms": median(spawn_ms),
+    return {"starts": count, "starts_failed": count - len(spawn_ms), "start_ms": median(spawn_ms),
             "start_ms_min": min(spawn_ms, default=None), "start_ms_max": max(spawn_ms, default=None),
             "start_after_spawn_ms": median(spawned_ms)}
 
@@ -179,9 +184,10 @@ def measure_invocations(contestant, function, peers, queue_url, events, tail, to
     process = contestant.spawn(lambda_env(stub, function, peers, queue_url), log)
     result = {"invocations": 0, "errors": 0, "batch_failures": 0, "no_answer": 0, "timed": len(events)}
     try:
-        if stub.wait_first_next(60, process) is None:
+        if stub.wait_first_next(30, process) is None:
             result["no_answer"] = 1
-            result["init_error"] = (stub.init_error or b"process exited before /next").decode(errors="replace")[:300]
+            result["first_error"] = stub.init_error.decode(errors="replace")[:300] if stub.init_error \
+                else "no /next: " + ended(process, 30)
             return result
         result["rss_first_next_kib"] = rss_kib(process.pid)
         times, first_error = [], None
@@ -190,6 +196,7 @@ def measure_invocations(contestant, function, peers, queue_url, events, tail, to
             outcome = stub.invoke(event, 60, process)
             if outcome is None:
                 result["no_answer"] += 1
+                first_error = first_error or "no answer: " + ended(process, 60)
                 break
             is_error, body, seconds = outcome
             result["invocations"] += 1
@@ -248,6 +255,9 @@ def run(args):
                     figures["effect"] = "%d messages sent to the SQS queue in %d invocations" % (
                         queue_depth(peers.sqs_url, queue_url) - depth, figures["invocations"])
                 report["functions"][function][contestant.name] = figures
+                if args.out:  # what is done so far, should a `timeout` end the run
+                    with open(args.out, "w") as f:
+                        json.dump(report, f, indent=1)
                 print("lambda_bench: %s %s: %s" % (function, contestant.name, json.dumps(figures)),
                       file=sys.stderr, flush=True)
         report["seconds"] = round(time.time() - started, 1)
