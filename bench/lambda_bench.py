@@ -230,7 +230,8 @@ def run(args):
         peers = Peers(workdir)
         queue_url = peers.create()
         report = {"contestants": {c.name: c.kind for c in contestants}, "starts": args.starts,
-                  "timed": args.timed, "invocations": args.invocations, "functions": {}}
+                  "timed": args.timed, "invocations": args.invocations, "functions": {},
+                  "load_start": os.getloadavg()[0], "nproc": os.cpu_count()}
         batches = sqs_records(args.timed)
         # After the timed batches: redeliveries of their messages one by one (each line an
         # UpdateItem whose condition fails, then a GetItem), cheaper than whole batches.
@@ -248,12 +249,15 @@ def run(args):
                         events, tail = [stream_event()] * args.timed, [stream_event()]
                     figures.update(measure_invocations(contestant, function, peers, queue_url, events,
                                                        tail, args.invocations, log))
+                # What the runtime did to the peers: nothing means it used another backend.
                 if function == "update-cart-status":
+                    figures["peer_writes"] = count_ordered(peers.ddb_url)
                     figures["effect"] = "%d of %d cart items ORDERED in DynamoDB" % (
-                        count_ordered(peers.ddb_url), args.timed * MESSAGES_PER_BATCH * LINES_PER_ORDER)
+                        figures["peer_writes"], args.timed * MESSAGES_PER_BATCH * LINES_PER_ORDER)
                 else:
+                    figures["peer_writes"] = queue_depth(peers.sqs_url, queue_url) - depth
                     figures["effect"] = "%d messages sent to the SQS queue in %d invocations" % (
-                        queue_depth(peers.sqs_url, queue_url) - depth, figures["invocations"])
+                        figures["peer_writes"], figures["invocations"])
                 report["functions"][function][contestant.name] = figures
                 if args.out:  # what is done so far, should a `timeout` end the run
                     with open(args.out, "w") as f:
@@ -261,6 +265,7 @@ def run(args):
                 print("lambda_bench: %s %s: %s" % (function, contestant.name, json.dumps(figures)),
                       file=sys.stderr, flush=True)
         report["seconds"] = round(time.time() - started, 1)
+        report["load_end"] = os.getloadavg()[0]
         return report
     finally:
         if peers:

@@ -112,6 +112,16 @@ def markdown(report):
     for fn, n, text in errors:
         L.append("")
         L.append("First error answer, %s, %s: `%s`" % (fn, n, text.replace("`", "'").replace("|", "/")))
+    silent = [fn for fn, by in report["functions"].items()
+              if by.get("cartflow", {}).get("invocations") and not by["cartflow"].get("peer_writes")]
+    if silent:
+        L += ["", "**cartflow left nothing in DynamoDB Local or the queue** (%s): its `lambda` command did not"
+              % ", ".join(silent),
+              "use the AWS backend in this build (the embedded store in /tmp instead), so its time per",
+              "invocation is not comparable with the peer's, which calls DynamoDB Local and SQS."]
     L.append("")
-    L.append("The whole Lambda section took %s s." % report.get("seconds", "?"))
+    L.append("The whole Lambda section took %s s; 1-minute load average %s at its start, %s at its end"
+             % (report.get("seconds", "?"), fmt(report.get("load_start"), "", 1).strip(),
+                fmt(report.get("load_end"), "", 1).strip())
+             + (" (%d CPUs)." % report["nproc"] if report.get("nproc") else "."))
     return L
