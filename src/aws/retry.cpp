@@ -87,7 +87,9 @@ RetryKind classify_transport(const Error& error) {
 Error to_model_error(const AwsError& error) {
   Error out;
   out.message = error.type + (error.message.empty() ? "" : ": " + error.message);
-  const std::string& t = error.type;
+  // SQS's Query-compatible codes carry a prefix ("AWS.SimpleQueueService.NonExistentQueue").
+  std::string_view sqs_prefix = "AWS.SimpleQueueService.";
+  const std::string t = error.type.rfind(sqs_prefix, 0) == 0 ? error.type.substr(sqs_prefix.size()) : error.type;
   if (t == "TransactionCanceledException") {
     simdjson::dom::parser parser;
     simdjson::dom::element doc;
@@ -125,9 +127,13 @@ Error to_model_error(const AwsError& error) {
                         "TrimmedDataAccessException", "InvalidParameterValueException",
                         "UnsupportedOperation"})) {
     out.code = t == "TransactionConflictException" ? ErrorCode::kThrottled : ErrorCode::kInvalidArgument;
-  } else if (one_of(t, {"ResourceNotFoundException", "QueueDoesNotExist",
-                        "AWS.SimpleQueueService.NonExistentQueue", "TableNotFoundException"})) {
+  } else if (one_of(t, {"ResourceNotFoundException", "QueueDoesNotExist", "NonExistentQueue",
+                        "TableNotFoundException"})) {
     out.code = ErrorCode::kNotFound;
+  } else if (one_of(t, {"PurgeQueueInProgress", "QueueDeletedRecently", "OverLimit"})) {
+    out.code = ErrorCode::kThrottled;  // SQS: allowed again later (60 s, fewer in-flight messages)
+  } else if (one_of(t, {"QueueAlreadyExists", "QueueNameExists"})) {
+    out.code = ErrorCode::kConditionFailed;
   } else if (classify(error) == RetryKind::kThrottling) {
     out.code = ErrorCode::kThrottled;
   } else if (classify(error) == RetryKind::kTransient || error.status >= 500) {

@@ -53,6 +53,9 @@ RetryKind classify_transport(const model::Error& error);
 // The model error for an AWS error: ConditionalCheckFailed -> kConditionFailed; validation,
 // serialization and parameter errors -> kInvalidArgument; ResourceNotFound and missing queues
 // -> kNotFound; throttling -> kThrottled; 5xx and transient -> kUnavailable; others kInternal.
+// SQS codes match with or without their "AWS.SimpleQueueService." prefix; its
+// PurgeQueueInProgress, QueueDeletedRecently and OverLimit are kThrottled (not retried here),
+// QueueAlreadyExists / QueueNameExists kConditionFailed.
 // TransactionCanceledException carries its CancellationReasons: kConditionFailed when one is
 // ConditionalCheckFailed, kThrottled when one is TransactionConflict or throttling,
 // kInvalidArgument otherwise. The message is "Type: message".

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """The SAM template: cfn-lint passes, aws-sam-translator transforms it, and the settings that
 `cartflow serve` applies locally (deploy/event-source-mappings.json) equal the template's."""
+import glob
 import json
 import os
+import re
 import subprocess
 import sys
 import unittest
@@ -77,6 +79,42 @@ class TemplateTest(unittest.TestCase):
         env = load_template()["Globals"]["Function"]["Environment"]["Variables"]
         self.assertIn("TABLE_NAME", env)
         self.assertIn("UPDATE_CART_PRODUCT_SQS", env)
+
+    def test_environment_is_what_the_code_reads(self):
+        env = load_template()["Globals"]["Function"]["Environment"]["Variables"]
+        code = ""
+        for path in glob.glob(os.path.join(ROOT, "apps", "cartflow", "*.cpp")):
+            with open(path, encoding="utf-8") as f:
+                code += f.read()
+        for name in env:
+            self.assertIn('"%s"' % name, code, "the template sets %s but no code reads it" % name)
+
+    def test_table_permissions_are_exactly_what_each_handler_calls(self):
+        # Table port call -> the IAM actions it needs (TransactWriteItems is authorized per
+        # contained action; the api handler's transactions put, update, delete and check).
+        needs = {"get": {"GetItem"}, "put": {"PutItem"}, "update": {"UpdateItem"},
+                 "remove": {"DeleteItem"}, "query": {"Query"}, "batch_get": {"BatchGetItem"},
+                 "batch_write": {"BatchWriteItem"},
+                 "transact_write": {"PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"}}
+        sources = {"ApiFunction": ["api_*.cpp", "catalog.cpp"],
+                   "UpdateCartStatusFunction": ["update_cart_status*.cpp"]}
+        resources = load_template()["Resources"]
+        for function, patterns in sources.items():
+            called = set()
+            for pattern in patterns:
+                for path in glob.glob(os.path.join(ROOT, "src", "functions", pattern)):
+                    with open(path, encoding="utf-8") as f:
+                        for op in re.findall(r"\btable_?\.(\w+)\(", f.read()):
+                            called |= needs.get(op, set())
+            granted = set()
+            for policy in resources[function]["Properties"]["Policies"]:
+                self.assertIsInstance(policy, dict)
+                self.assertNotIn("DynamoDBCrudPolicy", policy, function)
+                for statement in policy.get("Statement", []):
+                    for action in statement["Action"]:
+                        self.assertTrue(action.startswith("dynamodb:") and "*" not in action, action)
+                        granted.add(action.split(":", 1)[1])
+            self.assertEqual(granted, called, function)
 
 
 if __name__ == "__main__":
