@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "functions/api_table.h"
+#include "logger_env.h"
 
 namespace cartflow::app {
 
@@ -32,13 +33,10 @@ model::Result<std::unique_ptr<EmbeddedSystem>> EmbeddedSystem::open(
   if (!database.ok()) return std::move(database).error();
   system->database_ = std::move(database.value());
 
-  if (options.settings) {
-    system->settings_ = *options.settings;
-  } else {
-    auto settings = parse_mapping_settings(mapping_settings_json());
-    if (!settings.ok()) return std::move(settings).error();
-    system->settings_ = std::move(settings.value());
-  }
+  auto settings = options.settings ? model::Result<MappingSettings>(*options.settings)
+                                   : parse_mapping_settings(mapping_settings_json());
+  if (!settings.ok()) return std::move(settings).error();
+  system->settings_ = std::move(settings.value());
   const MappingSettings& s = system->settings_;
 
   system->table_ = std::make_unique<embedded::SqliteTable>(
@@ -69,22 +67,12 @@ model::Result<std::unique_ptr<EmbeddedSystem>> EmbeddedSystem::open(
   if (!queue.ok()) return std::move(queue).error();
   system->queue_ = std::move(queue.value());
 
-  system->logger_ = std::make_unique<functions::Logger>("cartflow", functions::stderr_sink());
-  system->api_ = std::make_unique<functions::ApiHandler>(*system->table_, system->clock_);
-  system->process_cart_products_ = std::make_unique<functions::ProcessCartProducts>(
-      *system->queue_, *system->logger_, system->metrics_);
-  system->update_cart_status_ = std::make_unique<functions::UpdateCartStatus>(
-      *system->table_, *system->logger_, system->metrics_);
+  system->logger_ = logger_from_env();
+  system->handlers_ = std::make_unique<Handlers>(*system->table_, *system->queue_, system->clock_,
+                                                 *system->logger_, system->metrics_);
   return system;
 }
 
 EmbeddedSystem::~EmbeddedSystem() = default;
-
-functions::Handler* EmbeddedSystem::handler(std::string_view name) {
-  if (name == api_->name()) return api_.get();
-  if (name == process_cart_products_->name()) return process_cart_products_.get();
-  if (name == update_cart_status_->name()) return update_cart_status_.get();
-  return nullptr;
-}
 
 }  // namespace cartflow::app

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// EmbeddedSystem: the whole cartflow system on one SQLite file, wired the way `cartflow serve`,
-// `cartflow invoke` and `cartflow catalog load` use it: the table, the orders queue and its
-// dead-letter queue, and the three handlers. The app layer is the only place that knows both
-// the adapters and the handlers. Not copyable; the handlers are thread-safe.
+// EmbeddedSystem: the whole cartflow system (see system.h) on one SQLite file, wired the way
+// `cartflow serve`, `cartflow invoke` and `cartflow catalog load` use it. Not copyable.
 
 #include <memory>
 #include <optional>
@@ -13,15 +11,12 @@
 #include "embedded/database.h"
 #include "embedded/sqlite_queue.h"
 #include "embedded/sqlite_table.h"
-#include "functions/api.h"
-#include "functions/handler.h"
 #include "functions/logging.h"
-#include "functions/process_cart_products.h"
-#include "functions/update_cart_status.h"
-#include "mapping_settings.h"
 #include "embedded/sqlite_change_stream.h"
+#include "mapping_settings.h"
 #include "model/result.h"
 #include "ports/clock.h"
+#include "system.h"
 
 namespace cartflow::app {
 
@@ -39,26 +34,23 @@ struct EmbeddedOptions {
 // Reads TABLE_NAME from the environment into `options` when set.
 EmbeddedOptions embedded_options_from_env(EmbeddedOptions options);
 
-class EmbeddedSystem {
+class EmbeddedSystem final : public System {
  public:
   // Opens (creating if needed, with its folder) the database and everything on it. Fails with
   // the Database's errors (in use by another process, newer schema, unwritable path).
   static model::Result<std::unique_ptr<EmbeddedSystem>> open(const EmbeddedOptions& options);
-  ~EmbeddedSystem();
+  ~EmbeddedSystem() override;
 
   embedded::Database& database() { return *database_; }
-  embedded::SqliteTable& table() { return *table_; }
-  embedded::SqliteQueue& queue() { return *queue_; }
-  embedded::SqliteQueue& dead_letter_queue() { return *dead_letter_queue_; }
-  embedded::SqliteQueue& stream_failure_queue() { return *stream_failure_queue_; }
-  embedded::SqliteChangeStream& change_stream() { return *change_stream_; }
-  const MappingSettings& settings() const { return settings_; }
-  functions::Metrics& function_metrics() { return metrics_; }
-  const ports::Clock& clock() const { return clock_; }
-
-  // The handler named as in `_HANDLER` ("api", "process-cart-products", "update-cart-status");
-  // nullptr for any other name.
-  functions::Handler* handler(std::string_view name);
+  embedded::SqliteTable& table() override { return *table_; }
+  embedded::SqliteQueue& queue() override { return *queue_; }
+  embedded::SqliteQueue& dead_letter_queue() override { return *dead_letter_queue_; }
+  embedded::SqliteQueue& stream_failure_queue() override { return *stream_failure_queue_; }
+  embedded::SqliteChangeStream& change_stream() override { return *change_stream_; }
+  const MappingSettings& settings() const override { return settings_; }
+  functions::Metrics& function_metrics() override { return metrics_; }
+  const ports::Clock& clock() const override { return clock_; }
+  functions::Handler* handler(std::string_view name) override { return handlers_->find(name); }
 
  private:
   EmbeddedSystem() = default;
@@ -73,9 +65,7 @@ class EmbeddedSystem {
   std::unique_ptr<embedded::SqliteQueue> queue_;
   std::unique_ptr<functions::Logger> logger_;
   functions::Metrics metrics_;
-  std::unique_ptr<functions::ApiHandler> api_;
-  std::unique_ptr<functions::ProcessCartProducts> process_cart_products_;
-  std::unique_ptr<functions::UpdateCartStatus> update_cart_status_;
+  std::unique_ptr<Handlers> handlers_;
 };
 
 }  // namespace cartflow::app

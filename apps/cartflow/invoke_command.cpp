@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `cartflow invoke FUNCTION [--event FILE|-] [--db PATH]`: one handler, once, on one event, like
+// `cartflow invoke FUNCTION [--event FILE|-] [--db PATH | --backend aws]`: one handler, once, on one event, like
 // `sam local invoke`. Prints the handler's JSON response on stdout; a function error prints
 // Lambda's error document {"errorMessage","errorType"} and exits 1.
 
@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "commands.h"
+#include "aws_system.h"
 #include "embedded_system.h"
 #include "model/dynamo_json.h"
 
@@ -20,6 +21,7 @@ struct InvokeArgs {
   std::string function;
   std::string event = "-";
   std::string db_path = "./data/cartflow.db";
+  std::string backend = "embedded";
 };
 
 // Reads the whole event: from stdin for "-", else from the file.
@@ -38,8 +40,20 @@ int run_invoke(const InvokeArgs& args) {
     print_error(event.error().message);
     return 1;
   }
-  auto system = open_system_or_report(args.db_path);
-  if (!system) return 1;
+  std::unique_ptr<System> system;
+  if (args.backend == "aws") {
+    AwsOptions options = aws_options_from_env({});
+    options.with_pipeline = false;  // the handler's own resources, as in Lambda
+    auto opened = AwsSystem::open(options);
+    if (!opened.ok()) {
+      print_error(opened.error().message);
+      return 1;
+    }
+    system = std::move(opened.value());
+  } else {
+    system = open_system_or_report(args.db_path);
+    if (!system) return 1;
+  }
   functions::Handler* handler = system->handler(args.function);
   if (handler == nullptr) {
     print_error("unknown function " + args.function);
@@ -75,6 +89,11 @@ void add_invoke_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--event", args->event, "event JSON file, or - for standard input")
       ->capture_default_str();
   cmd->add_option("--db", args->db_path, "embedded database file")->capture_default_str();
+  cmd->add_option("--backend", args->backend,
+                  "embedded, or aws (TABLE_NAME, UPDATE_CART_PRODUCT_SQS; endpoints, region and "
+                  "credentials as the AWS SDKs read them)")
+      ->check(CLI::IsMember({"embedded", "aws"}))
+      ->capture_default_str();
   cmd->callback([args, &exit_code] { exit_code = run_invoke(*args); });
 }
 

@@ -3,10 +3,11 @@
 // /var/task/bootstrap with no arguments; the package's bootstrap IS this program, so main()
 // turns a bare `bootstrap` into `cartflow lambda` (is_lambda_bootstrap).
 //
-// Backend: the embedded store at /tmp/cartflow.db (CARTFLOW_LAMBDA_DB or --db to change it).
-// That is LOCAL-ONLY: each Lambda execution environment would get its own private database.
-// The AWS backend (DynamoDB table, SQS queue; src/aws/) is wired here once it exists and is
-// tested; see docs/DEPLOY.md.
+// Backend (--backend or CARTFLOW_BACKEND): `aws` by default -- the DynamoDB table TABLE_NAME
+// and the SQS queue UPDATE_CART_PRODUCT_SQS of the template's environment, with the function's
+// role credentials; init makes no AWS call and opens the connections ahead. `embedded` serves
+// from a SQLite file at /tmp/cartflow.db (CARTFLOW_LAMBDA_DB or --db): local-only, each
+// execution environment has its own (tests, measurements).
 
 #include <cstdlib>
 #include <iostream>
@@ -14,7 +15,9 @@
 #include <string>
 
 #include "commands.h"
+#include "aws_system.h"
 #include "embedded_system.h"
+#include "logger_env.h"
 #include "functions/logging.h"
 #include "runtime/runtime_client.h"
 #include "runtime/runtime_loop.h"
@@ -27,6 +30,7 @@ constexpr const char* kHandlerNames[] = {"api", "process-cart-products", "update
 
 struct LambdaArgs {
   std::string handler;  // empty: _HANDLER
+  std::string backend = "aws";
   std::string db_path = "/tmp/cartflow.db";
   std::size_t max_invocations = 0;
 };
@@ -41,6 +45,27 @@ bool known_handler(std::string_view name) {
     if (name == known) return true;
   }
   return false;
+}
+
+model::Result<std::unique_ptr<System>> open_lambda_system(const LambdaArgs& args) {
+  if (args.backend == "aws") {
+    AwsOptions options = aws_options_from_env({});
+    options.with_pipeline = false;
+    auto system = AwsSystem::open(options);
+    if (!system.ok()) return std::move(system).error();
+    return std::unique_ptr<System>(std::move(system.value()));
+  }
+  EmbeddedOptions options = embedded_options_from_env({});
+  options.db_path = args.db_path;
+  // /tmp dies with the execution environment: a power-loss guarantee (synchronous=FULL) buys
+  // nothing there, while NORMAL still survives a crash of this process.
+  options.durable = false;
+  auto system = EmbeddedSystem::open(options);
+  if (!system.ok()) {
+    return model::Error::unavailable("cannot open the store " + args.db_path + ": " +
+                                     system.error().message);
+  }
+  return std::unique_ptr<System>(std::move(system.value()));
 }
 
 // Init failed: tell Lambda (best effort) and stderr, then exit non-zero.
@@ -76,23 +101,17 @@ int run_lambda(const LambdaArgs& args) {
     print_error(connected.error().message);
     return 1;
   }
-  EmbeddedOptions options = embedded_options_from_env({});
-  options.db_path = args.db_path;
-  // /tmp dies with the execution environment: a power-loss guarantee (synchronous=FULL) buys
-  // nothing there, while NORMAL still survives a crash of this process.
-  options.durable = false;
-  auto system = EmbeddedSystem::open(options);
+  auto system = open_lambda_system(args);
   if (!system.ok()) {
-    return fail_init(client, "Runtime.InitError",
-                     "cannot open the store " + args.db_path + ": " + system.error().message);
+    return fail_init(client, "Runtime.InitError", system.error().message);
   }
   functions::Handler* handler = (*system)->handler(name);
   if (handler == nullptr) {
     return fail_init(client, "Runtime.HandlerNotFound", "handler '" + name + "' is not wired");
   }
-  const functions::Logger logger("cartflow", functions::stderr_sink());
+  const auto logger = logger_from_env();
   auto served = runtime::run_loop(client, *handler,
-                                  {.max_invocations = args.max_invocations, .logger = &logger});
+                                  {.max_invocations = args.max_invocations, .logger = logger.get()});
   if (!served.ok()) {
     print_error("runtime loop ended: " + served.error().message);
     return 1;
@@ -114,6 +133,12 @@ void add_lambda_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--handler", args->handler,
                   "api, process-cart-products or update-cart-status (default: $_HANDLER)")
       ->check(CLI::IsMember({"api", "process-cart-products", "update-cart-status"}));
+  cmd->add_option("--backend", args->backend,
+                  "aws (DynamoDB and SQS named by TABLE_NAME and UPDATE_CART_PRODUCT_SQS) or "
+                  "embedded (a SQLite file, local-only)")
+      ->envname("CARTFLOW_BACKEND")
+      ->check(CLI::IsMember({"aws", "embedded"}))
+      ->capture_default_str();
   cmd->add_option("--db", args->db_path,
                   "embedded database file (local-only backend; each environment has its own)")
       ->envname("CARTFLOW_LAMBDA_DB")

@@ -11,6 +11,7 @@
 #include <pthread.h>
 
 #include "commands.h"
+#include "aws_system.h"
 #include "embedded_system.h"
 #include "platform/api_gateway.h"
 #include "platform/api_keys.h"
@@ -30,6 +31,9 @@ struct ServeArgs {
   std::string host = "127.0.0.1";
   int port = 3000;
   std::string backend = "embedded";
+  std::string table;  // aws: TABLE_NAME when empty
+  std::string queue;  // aws: UPDATE_CART_PRODUCT_SQS when empty
+  bool create_missing = false;
   int io_threads = 2;
   int worker_threads = 16;
   bool durable = true;
@@ -79,24 +83,52 @@ void print_banner(const std::string& base_url, const std::optional<std::string>&
             << std::flush;
 }
 
-int run_serve(const ServeArgs& args) {
-  if (args.backend != "embedded") {
-    print_error("--backend " + args.backend + " is not available in this build");
-    return 2;
-  }
-  const sigset_t stop_signals = block_stop_signals();
+// The system the server runs: the embedded one on --db, or the AWS one (whose API keys and
+// stream checkpoint stay in the local --db file: they are this server's own state, as API
+// Gateway's keys and Lambda's mapping state are AWS's).
+struct OpenedSystem {
+  std::unique_ptr<System> system;
+  std::unique_ptr<embedded::Database> local_state;  // aws only
+  embedded::Database* state = nullptr;
+};
 
+model::Result<OpenedSystem> open_serve_system(const ServeArgs& args) {
+  OpenedSystem opened;
+  if (args.backend == "aws") {
+    AwsOptions options = aws_options_from_env({});
+    if (!args.table.empty()) options.table_name = args.table;
+    if (!args.queue.empty()) options.queue = args.queue;
+    options.create_missing = args.create_missing;
+    auto system = AwsSystem::open(options);
+    if (!system.ok()) return std::move(system).error();
+    auto state = embedded::Database::open({.path = args.db_path, .durable = args.durable});
+    if (!state.ok()) return std::move(state).error();
+    opened.local_state = std::move(state.value());
+    opened.state = opened.local_state.get();
+    opened.system = std::move(system.value());
+    return opened;
+  }
   EmbeddedOptions options = embedded_options_from_env({});
   options.db_path = args.db_path;
   options.durable = args.durable;
-  auto opened = EmbeddedSystem::open(options);
+  auto system = EmbeddedSystem::open(options);
+  if (!system.ok()) return std::move(system).error();
+  opened.state = &(*system)->database();
+  opened.system = std::move(system.value());
+  return opened;
+}
+
+int run_serve(const ServeArgs& args) {
+  const sigset_t stop_signals = block_stop_signals();
+  auto opened = open_serve_system(args);
   if (!opened.ok()) {
     print_error(opened.error().message);
     return 1;
   }
-  EmbeddedSystem& system = **opened;
+  System& system = *opened->system;
+  embedded::Database& state = *opened->state;
 
-  auto keys = platform::ApiKeyStore::open(system.database(), system.clock());
+  auto keys = platform::ApiKeyStore::open(state, system.clock());
   if (!keys.ok()) {
     print_error(keys.error().message);
     return 1;
@@ -117,9 +149,16 @@ int run_serve(const ServeArgs& args) {
   TimedHandler update_cart_status(*system.handler("update-cart-status"), registry);
   platform::ApiGateway gateway(api, keys->get(), system.clock(), registry);
 
-  platform::SqliteCheckpointStore checkpoints(system.database(), system.clock());
+  platform::SqliteCheckpointStore checkpoints(state, system.clock());
   platform::StreamMappingConfig stream_config = system.settings().stream;
   stream_config.on_failure = &system.stream_failure_queue();
+  if (const auto* aws = dynamic_cast<const AwsSystem*>(&system)) {
+    // The checkpoint belongs to this stream: a new table (or a switch of backend on the same
+    // --db) starts afresh instead of reading another stream's position.
+    stream_config.mapping_id += "@" + aws->stream_arn();
+    stream_config.event_source_arn = aws->stream_arn();
+    stream_config.aws_region = aws->region();
+  }
   auto stream_mapping = platform::StreamMapping::create(
       stream_config, system.change_stream(), checkpoints, process_cart_products, system.clock());
   if (!stream_mapping.ok()) {
@@ -165,14 +204,25 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ServeArgs>();
   CLI::App* cmd = app.add_subcommand(
       "serve", "Run the whole system on one machine: the API and the order pipeline");
-  cmd->add_option("--db", args->db_path, "embedded database file")->capture_default_str();
+  cmd->add_option("--db", args->db_path,
+                  "embedded database file (with --backend aws: API keys and the stream checkpoint)")
+      ->capture_default_str();
   cmd->add_option("--host", args->host, "address to listen on")->capture_default_str();
   cmd->add_option("--port", args->port, "port to listen on (0: any free port)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  cmd->add_option("--backend", args->backend, "storage backend")
-      ->check(CLI::IsMember({"embedded"}))
+  cmd->add_option("--backend", args->backend,
+                  "embedded (one SQLite file) or aws (DynamoDB, DynamoDB Streams, SQS; endpoints, "
+                  "region and credentials as the AWS SDKs read them)")
+      ->check(CLI::IsMember({"embedded", "aws"}))
       ->capture_default_str();
+  cmd->add_option("--table", args->table, "aws: the table (default $TABLE_NAME or EcommerceAppTable)");
+  cmd->add_option("--queue", args->queue,
+                  "aws: the orders queue, name or URL (default $UPDATE_CART_PRODUCT_SQS or "
+                  "UpdateCartProductsSQS)");
+  cmd->add_flag("--create-missing", args->create_missing,
+                "aws: create the table and the queues when they do not exist (DynamoDB Local, "
+                "local SQS servers)");
   cmd->add_option("--io-threads", args->io_threads, "threads running the sockets")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

@@ -3,15 +3,19 @@
 
 #include <charconv>
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace cartflow::app {
 
 namespace {
 
-std::int64_t to_int(const std::string& token) {
+// The embedded stream's positions are record counts ("" = 0); other backends' are opaque.
+std::optional<std::int64_t> position_number(const std::string& token) {
+  if (token.empty()) return 0;
   std::int64_t value = 0;
-  std::from_chars(token.data(), token.data() + token.size(), value);
+  const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
+  if (ec != std::errc() || end != token.data() + token.size()) return std::nullopt;
   return value;
 }
 
@@ -35,13 +39,15 @@ model::Result<std::string> TimedHandler::invoke(std::string_view event_json,
   return result;
 }
 
-StreamLag stream_lag(EmbeddedSystem& system, const platform::StreamMapping& mapping) {
+StreamLag stream_lag(System& system, const platform::StreamMapping& mapping) {
   StreamLag lag;
   auto latest = system.change_stream().latest();
   if (!latest.ok()) return lag;
   const ports::StreamPosition checkpoint = mapping.checkpoint();
-  lag.records = std::max<std::int64_t>(0, to_int(latest->token) - to_int(checkpoint.token));
-  if (lag.records > 0) {
+  const auto newest = position_number(latest->token);
+  const auto done = position_number(checkpoint.token);
+  lag.records = newest && done ? std::max<std::int64_t>(0, *newest - *done) : -1;
+  if (lag.records != 0) {
     auto next = system.change_stream().read(checkpoint, 1, std::chrono::milliseconds(0));
     if (next.ok() && !next->records.empty()) {
       lag.oldest_age_ms =
@@ -51,7 +57,7 @@ StreamLag stream_lag(EmbeddedSystem& system, const platform::StreamMapping& mapp
   return lag;
 }
 
-PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, EmbeddedSystem& system,
+PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, System& system,
                                  const platform::StreamMapping& stream,
                                  const platform::QueueMapping& queue) {
   auto add = [&](const char* name, const char* help, platform::Labels labels,

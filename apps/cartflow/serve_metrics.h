@@ -8,19 +8,20 @@
 
 #include <vector>
 
-#include "embedded_system.h"
+#include "system.h"
 #include "platform/metrics.h"
 #include "platform/queue_mapping.h"
 #include "platform/stream_mapping.h"
 
 namespace cartflow::app {
 
-// Stream lag of a mapping: records after its checkpoint, and the age of the first of them.
+// Stream lag of a mapping: records after its checkpoint (-1 when the stream's positions are
+// opaque, as DynamoDB Streams' are), and the age of the first of them.
 struct StreamLag {
   std::int64_t records = 0;
   std::int64_t oldest_age_ms = 0;
 };
-StreamLag stream_lag(EmbeddedSystem& system, const platform::StreamMapping& mapping);
+StreamLag stream_lag(System& system, const platform::StreamMapping& mapping);
 
 // A handler that records each invocation's duration in
 // cartflow_handler_duration_seconds{function} (and errors in cartflow_handler_errors_total),
@@ -40,7 +41,7 @@ class TimedHandler final : public functions::Handler {
 
 class PipelineMetrics {
  public:
-  PipelineMetrics(platform::MetricsRegistry& registry, EmbeddedSystem& system,
+  PipelineMetrics(platform::MetricsRegistry& registry, System& system,
                   const platform::StreamMapping& stream, const platform::QueueMapping& queue);
 
  private:

@@ -96,8 +96,13 @@ LogSink vector_sink(std::vector<std::string>& lines) {
   return [&lines](std::string_view line) { lines.emplace_back(line); };
 }
 
-Logger::Logger(std::string service, LogSink sink, LogLevel min_level, const ports::Clock* clock)
-    : service_(std::move(service)), sink_(std::move(sink)), min_level_(min_level), clock_(clock) {}
+Logger::Logger(std::string service, LogSink sink, LogLevel min_level, const ports::Clock* clock,
+               std::string metric_namespace)
+    : service_(std::move(service)),
+      metric_namespace_(std::move(metric_namespace)),
+      sink_(std::move(sink)),
+      min_level_(min_level),
+      clock_(clock) {}
 
 std::int64_t Logger::now_ms() const {
   if (clock_ != nullptr) return clock_->now_ms();
@@ -233,7 +238,7 @@ std::string emf_line(std::string_view metric_namespace, std::string_view service
 
 void flush_counts(const Logger& logger, Metrics& metrics, const Counts& counts) {
   metrics.add_all(counts);
-  logger.write_raw(emf_line("cartflow", logger.service(), counts, logger.now_ms()));
+  logger.write_raw(emf_line(logger.metric_namespace(), logger.service(), counts, logger.now_ms()));
 }
 
 }  // namespace cartflow::functions

@@ -59,10 +59,12 @@ LogSink vector_sink(std::vector<std::string>& lines);
 class Logger {
  public:
   // `clock` may be null (system time); when given it must outlive the logger.
+  // `metric_namespace` is the CloudWatch namespace of the EMF lines (POWERTOOLS_METRICS_NAMESPACE).
   Logger(std::string service, LogSink sink, LogLevel min_level = LogLevel::kInfo,
-         const ports::Clock* clock = nullptr);
+         const ports::Clock* clock = nullptr, std::string metric_namespace = "cartflow");
 
   const std::string& service() const { return service_; }
+  const std::string& metric_namespace() const { return metric_namespace_; }
   bool enabled(LogLevel level) const { return level >= min_level_; }
 
   // Writes one line if `level` is enabled. `context` may be null (outside an invocation: the
@@ -85,6 +87,7 @@ class Logger {
 
  private:
   std::string service_;
+  std::string metric_namespace_;
   LogSink sink_;
   LogLevel min_level_;
   const ports::Clock* clock_;
@@ -121,7 +124,7 @@ using Counts = std::map<std::string, std::int64_t, std::less<>>;
 std::string emf_line(std::string_view metric_namespace, std::string_view service,
                      const Counts& counts, std::int64_t timestamp_ms);
 
-// Adds `counts` to `metrics` and writes their EMF line through `logger` (namespace "cartflow").
+// Adds `counts` to `metrics` and writes their EMF line through `logger` (in its namespace).
 void flush_counts(const Logger& logger, Metrics& metrics, const Counts& counts);
 
 }  // namespace cartflow::functions

@@ -116,6 +116,17 @@ class TemplateTest(unittest.TestCase):
                         granted.add(action.split(":", 1)[1])
             self.assertEqual(granted, called, function)
 
+    def test_default_architecture_is_the_one_cartflow_zip_is_built_for(self):
+        # CodeUri is build/lambda/cartflow.zip, a copy of the LAMBDA_ARCH package: the template's
+        # default, samconfig.toml's override and the packaging script's default must agree, or
+        # the functions would fail to start (exec format error).
+        template_default = load_template()["Parameters"]["Architecture"]["Default"]
+        with open(os.path.join(ROOT, "deploy", "samconfig.toml"), encoding="utf-8") as f:
+            samconfig = re.search(r"Architecture=(\w+)", f.read()).group(1)
+        with open(os.path.join(ROOT, "scripts", "package-lambda.sh"), encoding="utf-8") as f:
+            script = re.search(r"LAMBDA_ARCH=\$\{LAMBDA_ARCH:-(\w+)\}", f.read()).group(1)
+        self.assertEqual({template_default, samconfig, script}, {"arm64"})
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

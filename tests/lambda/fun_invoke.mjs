@@ -57,7 +57,7 @@ try {
       Runtime: "provided",
       MemorySize: 256,
       Timeout: 30,
-      Environment: { Variables: { TABLE_NAME: "EcommerceAppTable",
+      Environment: { Variables: { TABLE_NAME: "EcommerceAppTable", CARTFLOW_BACKEND: "embedded",
                                   CARTFLOW_LAMBDA_DB: path.join(work, `${handler}.db`) } },
     });
     try {

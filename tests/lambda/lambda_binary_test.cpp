@@ -35,6 +35,7 @@ class LambdaBinary : public ::testing::Test {
     return {{"AWS_LAMBDA_RUNTIME_API", emulator_.address()},
             {"_HANDLER", handler},
             {"TABLE_NAME", "EcommerceAppTable"},
+            {"CARTFLOW_BACKEND", "embedded"},
             {"CARTFLOW_LAMBDA_DB", (dir_ / "cartflow.db").string()},
             {"PATH", "/usr/bin:/bin"}};
   }
@@ -122,6 +123,20 @@ TEST_F(LambdaBinary, UnopenableStorePostsInitError) {
   auto code = wait_exit(child_, 60000);
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code, 1);
+}
+
+TEST_F(LambdaBinary, AwsBackendWithoutRegionPostsInitError) {
+  auto e = env("update-cart-status");
+  e.erase("CARTFLOW_BACKEND");  // the default: the AWS backend, which needs a region
+  child_ = spawn({CARTFLOW_BINARY, "lambda"}, e);
+  auto init = emulator_.wait_init_error(std::chrono::seconds(60));
+  ASSERT_TRUE(init.has_value());
+  EXPECT_EQ(init->error_type, "Runtime.InitError");
+  EXPECT_NE(init->body.find("region"), std::string::npos) << init->body;
+  auto code = wait_exit(child_, 60000);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1);
+  EXPECT_EQ(emulator_.next_requests(), 0);
 }
 
 TEST_F(LambdaBinary, ExitsNonZeroWhenTheRuntimeApiAnswers500) {

@@ -69,6 +69,7 @@ std::map<std::string, std::string> lambda_env(const RuntimeEmulator& emulator, c
           {"LD_LIBRARY_PATH", "/usr/local/lib64:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib"},
           {"PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin"},
           {"TABLE_NAME", "EcommerceAppTable"},
+          {"CARTFLOW_BACKEND", "embedded"},
           {"AWS_REGION", "us-east-1"},
           {"TZ", ":UTC"},
           {"LANG", "en_US.UTF-8"}};
