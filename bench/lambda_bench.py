@@ -134,15 +134,18 @@ def kill(process):
     process.wait()
 
 
-def rss_kib(pid):
+def memory_kib(pid):
+    """VmRSS and its parts RssAnon / RssFile of /proc/PID/status, in KiB (-1 when unreadable)."""
+    figures = {"VmRSS": -1, "RssAnon": -1, "RssFile": -1}
     try:
         with open("/proc/%d/status" % pid) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+                name, _, value = line.partition(":")
+                if name in figures:
+                    figures[name] = int(value.split()[0])
     except OSError:
         pass
-    return -1
+    return figures
 
 
 def median(values):
@@ -189,7 +192,7 @@ def measure_invocations(contestant, function, peers, queue_url, events, tail, to
             result["first_error"] = stub.init_error.decode(errors="replace")[:300] if stub.init_error \
                 else "no /next: " + ended(process, 30)
             return result
-        result["rss_first_next_kib"] = rss_kib(process.pid)
+        result["rss_first_next_kib"] = memory_kib(process.pid)["VmRSS"]
         times, first_error = [], None
         for i in range(total):
             event = events[i] if i < len(events) else tail[(i - len(events)) % len(tail)]
@@ -208,7 +211,8 @@ def measure_invocations(contestant, function, peers, queue_url, events, tail, to
             elif b'"batchItemFailures":[]' not in body.replace(b" ", b""):
                 result["batch_failures"] += 1
                 first_error = first_error or body.decode(errors="replace")[:300]
-        result["rss_kib"] = rss_kib(process.pid)
+        memory = memory_kib(process.pid)
+        result.update(rss_kib=memory["VmRSS"], rss_anon_kib=memory["RssAnon"], rss_file_kib=memory["RssFile"])
         result["invoke_ms"] = median(times)
         result["invoke_ms_p90"] = sorted(times)[int(len(times) * 0.9)] if times else None
         if first_error:

@@ -96,6 +96,11 @@ def markdown(report):
             function, verdict(rs, START_TARGET), START_TARGET, verdict(rm, MEMORY_TARGET), MEMORY_TARGET))
     after_spawn = ["%s %s %s" % (function, name, fmt(f.get("start_after_spawn_ms"), "ms", 1))
                   for function, by in report["functions"].items() for name, f in by.items()]
+    parts = ["%s %s %s at the first /next, %s after (anonymous %s, files %s)" % (
+        function, name, fmt(_mib(f.get("rss_first_next_kib")), "MiB"), fmt(_mib(f.get("rss_kib")), "MiB"),
+        fmt(_mib(f.get("rss_anon_kib")), "MiB"), fmt(_mib(f.get("rss_file_kib")), "MiB"))
+        for function, by in report["functions"].items() for name, f in by.items()]
+    L += ["", "RSS: " + "; ".join(parts) + "."]
     L += ["", "Start measured from the return of the spawn (the child's first exec done) instead of "
           "before it: " + ", ".join(after_spawn) + ".",
           "", "Targets: " + "; ".join(verdicts) + ".", "",
