@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # `make bench` (after `make build`): every Google Benchmark program of build/release (3
 # repetitions, aggregates only, JSON to build/bench/), the HTTP benchmark (wrk against
-# `cartflow serve` and nginx, bench/http_bench.sh), the pipeline benchmark
-# (build/release/bench/pipeline_bench); then writes docs/PERFORMANCE.md and prints one table.
-# Bounded: each micro-benchmark program has a time limit; the whole run takes about 5 minutes.
+# `cartflow serve` and nginx, bench/http_bench.sh), Lambda start and memory against the Python
+# peers (bench/lambda_bench.py; the package of `make lambda` when it is there), the pipeline
+# benchmark (build/release/bench/pipeline_bench); then writes docs/PERFORMANCE.md and prints one
+# table.
+# Bounded: each micro-benchmark program has a time limit; the whole run takes about 5 minutes,
+# plus up to 7 for the Lambda section (4 at a load average of 20 on 2 CPUs).
 #   BENCH_SECONDS   seconds per wrk run (default 10)
 #   BENCH_MIN_TIME  Google Benchmark --benchmark_min_time per repetition (default 0.2)
 set -euo pipefail
@@ -45,7 +48,16 @@ http_cmd=(bench/http_bench.sh "$build/cartflow" "$out" "$seconds")
 commands+=("bench/http_bench.sh build/release/cartflow build/bench $seconds")
 "${http_cmd[@]}" || echo "bench: the HTTP benchmark failed"
 
-# 3. The pipeline (the functions' logs are not the measurement).
+# 3. Lambda start and memory: cartflow's bootstrap (the x86_64 package of `make lambda`, else
+#    the release binary) and the reference's functions as Python 3.11 + boto3, under a Runtime
+#    API stub, against DynamoDB Local and local-aws-sqs started by the script.
+#    It took 230 s at a load average of 20 on 2 CPUs; bounded at 420 s.
+commands+=("bench/lambda_bench.py --binary build/release/cartflow --out build/bench/lambda.json")
+echo "bench: lambda_bench"
+timeout 420 python3 bench/lambda_bench.py --binary "$build/cartflow" --out "$out/lambda.json" \
+  || echo "bench: the Lambda benchmark failed or timed out"
+
+# 4. The pipeline (the functions' logs are not the measurement).
 commands+=("build/release/bench/pipeline_bench --orders $orders --seconds 8 --out build/bench/pipeline.json")
 if [ -x "$build/bench/pipeline_bench" ]; then
   echo "bench: pipeline_bench"
@@ -55,9 +67,9 @@ else
   echo "bench: $build/bench/pipeline_bench missing (run make build)"
 fi
 
-# 4. docs/PERFORMANCE.md and the summary table.
+# 5. docs/PERFORMANCE.md and the summary table.
 printf '%s\n' "${commands[@]}" >"$out/commands.txt"
-BENCH_BUILD_NAME=${BENCH_BUILD:-build/release} BENCH_OUT=$out BENCH_ELAPSED=$(( $(date +%s) - started )) BENCH_SECONDS=$seconds \
+BENCH_ROOT=$root BENCH_BUILD_NAME=${BENCH_BUILD:-build/release} BENCH_OUT=$out BENCH_ELAPSED=$(( $(date +%s) - started )) BENCH_SECONDS=$seconds \
   python3 - "$root/docs/PERFORMANCE.md" <<'PY'
 import glob, json, os, platform, subprocess, sys, datetime
 
@@ -121,6 +133,10 @@ try:
 except Exception:
     pass
 commands = open(os.path.join(out, "commands.txt")).read().strip().splitlines()
+sys.dont_write_bytecode = True  # no __pycache__ in bench/
+sys.path.insert(0, os.path.join(os.environ["BENCH_ROOT"], "bench"))
+import lambda_report  # the Lambda section's rows and text live next to its measurement
+lambda_data = load(os.path.join(out, "lambda.json"))
 
 def ratio(a, b):
     if a in http and b in http and http[b]["ok_rps"] > 0:
@@ -144,6 +160,8 @@ for label, key, peer, target in rows_http:
 if pipeline:
     summary.append(("Pipeline sustained", f"{pipeline['sustained_orders_per_s']:,.0f} orders/s emptied", "-", ""))
     summary.append(("Pipeline lag at half rate", f"p50 {pipeline['lag_p50_ms']:.1f} ms, p99 {pipeline['lag_p99_ms']:.1f} ms ({pipeline['half_rate_orders_per_s']:,.0f} orders/s)", "-", "p99 < 50 ms"))
+if lambda_data:
+    summary.extend(lambda_report.summary_rows(lambda_data))
 for prog, name, ns, cv, rate in micro:
     if prog == "bench_functions" and rate.endswith("items/s"):
         per_record = 1e6 / float(rate.split()[0].replace(",", ""))
@@ -228,8 +246,10 @@ for prog, name, ns, cv, rate in micro:
 L.append("")
 L.append("## Lambda start and memory")
 L.append("")
-L.append("Not measured yet: it needs the packaged `bootstrap` of `make lambda` and the Python peers")
-L.append("in `bench/peers/` under a local Runtime API stub, which are not in place.")
+if lambda_data:
+    L.extend(lambda_report.markdown(lambda_data))
+else:
+    L.append("Not measured in this run (bench/lambda_bench.py failed or timed out; see its output).")
 L.append("")
 os.makedirs(os.path.dirname(doc_path), exist_ok=True)
 open(doc_path, "w").write("\n".join(L))
