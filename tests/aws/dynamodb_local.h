@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -33,6 +34,31 @@ inline int free_port() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   ::close(fd);
   return ntohs(addr.sin_port);
+}
+
+// Waits until `probe` succeeds (every 100 ms, up to a minute on a busy machine) for the peer
+// started as child `pid`. Returns "" when it answers, else why not (`pid` becomes -1 when the
+// child exited).
+inline std::string wait_for_peer(pid_t& pid, const std::function<bool()>& probe, const std::string& what,
+                                 const std::string& url) {
+  for (int i = 0; i < 600; ++i) {
+    if (probe()) return "";
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      pid = -1;
+      return what + " exited at start";
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return what + " did not answer on " + url;
+}
+
+// Stops the child `pid` (SIGTERM) and reaps it; nothing when pid <= 0.
+inline void stop_peer(pid_t pid) {
+  if (pid <= 0) return;
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
 }
 
 class DynamoDbLocal {
@@ -65,25 +91,11 @@ class DynamoDbLocal {
     creds_ = std::make_unique<StaticCredentialsProvider>(Credentials{"test", "test", "", std::nullopt});
     client_ = std::make_unique<JsonClient>(*http_, *creds_, ServiceEndpoint{url(), "us-east-1", "dynamodb"},
                                            JsonProtocol{"DynamoDB_20120810", "application/x-amz-json-1.0"});
-    for (int i = 0; i < 600; ++i) {  // up to a minute on a busy machine
-      if (client_->call("ListTables", "{}").ok()) return;
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        error_ = "DynamoDB Local exited at start";
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    error_ = "DynamoDB Local did not answer on " + url();
+    error_ = wait_for_peer(pid_, [&] { return client_->call("ListTables", "{}").ok(); }, "DynamoDB Local", url());
   }
   ~DynamoDbLocal() {
     client_.reset();
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
+    stop_peer(pid_);
   }
 
   const std::string& error() const { return error_; }
