@@ -18,7 +18,9 @@
 // sequence) or TRIM_HORIZON. A shard whose GetRecords has no NextShardIterator is finished.
 // ExpiredIteratorException: a new iterator from the position's sequence, and GetRecords again.
 // TrimmedDataAccessException, or an unfinished shard of the position no longer listed:
-// kNotFound "TrimmedDataAccessException: ...". With no record, passes repeat every
+// kNotFound "TrimmedDataAccessException: ..." (and the cached iterators and remembered records
+// below are dropped; a read that began with remembered records is redone from the stream, so
+// TRIM_HORIZON really is the oldest retained record). With no record, passes repeat every
 // poll_interval until `wait` has passed (GetRecords does not long-poll), then an empty batch
 // with next == after. Iterators are cached per position (the last kIteratorPositions
 // positions returned), so a steady reader costs one GetRecords per read and open shard.
@@ -30,10 +32,12 @@
 // its position. Without that memory (a new object), reads are live and still start exactly
 // after the position.
 //
-// latest(): closed shards count as finished; each open shard is read from TRIM_HORIZON (or the
-// cached iterator) until a GetRecords returns no record, and the position takes its last
-// SequenceNumber. On AWS an empty GetRecords may come before the true end, so latest() may be
-// earlier than the newest record (never later): no record written after latest() is skipped.
+// latest(): a LATEST iterator cannot be stored (it names no sequence number and expires), so
+// closed shards count as finished and each open shard is read from TRIM_HORIZON until a
+// GetRecords returns no record (one GetRecords per 1000 retained records); the position takes
+// its last SequenceNumber, and the final iterator is cached for the first read. On AWS an
+// empty GetRecords may come before the true end, so latest() may be earlier than the newest
+// record (never later): no record written after latest() is skipped.
 //
 // Thread-safe (one mutex, released while a read waits between polls). The JsonClient (Streams
 // protocol, signing name "dynamodb") must outlive the stream.

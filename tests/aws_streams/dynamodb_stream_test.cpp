@@ -2,7 +2,9 @@
 // DynamoDbChangeStream against DynamoDB Local's Streams API on 127.0.0.1.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
 #include "aws/dynamodb_stream.h"
@@ -174,6 +176,25 @@ TEST_F(DynamoDbStreamTest, EmptyStreamWaitsThenReturnsNothing) {
   EXPECT_GE(took, wait);  // it waited (no upper bound: the machine may be slow)
   RecordProperty("empty_read_ms",
                  static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+}
+
+// Not a timing assertion: prints the cost of a steady read of one new record (one GetRecords).
+TEST_F(DynamoDbStreamTest, SteadyReadOfOneRecordIsMeasured) {
+  auto position = stream_->latest();
+  ASSERT_TRUE(position.ok()) << position.error().message;
+  ports::StreamPosition from = *position;
+  std::vector<double> ms;
+  for (int i = 0; i < 30; ++i) {
+    put("m" + std::to_string(i), i);
+    const auto start = std::chrono::steady_clock::now();
+    auto b = read(*stream_, from, 10);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    ASSERT_EQ(b.records.size(), 1u);
+    from = b.next;
+  }
+  std::sort(ms.begin(), ms.end());
+  std::printf("steady read of 1 record: median %.2f ms, max %.2f ms (30 reads)\n", ms[ms.size() / 2], ms.back());
+  RecordProperty("steady_read_median_us", static_cast<int>(ms[ms.size() / 2] * 1000));
 }
 
 TEST_F(DynamoDbStreamTest, LatestStreamArnNeedsATableWithAStream) {
