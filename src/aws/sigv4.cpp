@@ -197,6 +197,7 @@ std::string canonical_path(std::string_view path, bool normalize) {
     out += segments[i];
   }
   if (!segments.empty() && path.back() == '/') out += "/";
+  if (out.empty()) out = "/";  // a relative path that normalizes away ("..", "a/..")
   return uri_encode(out, true);
 }
 

@@ -160,5 +160,14 @@ INSTANTIATE_TEST_SUITE_P(V4, SigningSuite, ::testing::ValuesIn(case_names()),
 
 TEST(SigningSuite, HasEveryCase) { EXPECT_EQ(case_names().size(), 38u); }
 
+// Found by fuzz_sigv4: a relative path that normalizes to nothing gave an empty canonical path.
+TEST(CanonicalPath, NeverEmpty) {
+  for (const char* path : {"", ".", "..", "a/..", "./", "../..", "/.."}) {
+    EXPECT_EQ(canonical_path(path, true), "/") << path;
+  }
+  EXPECT_EQ(canonical_path("..", false), "..");
+  EXPECT_EQ(canonical_path("a/../b", true), "b");
+}
+
 }  // namespace
 }  // namespace cartflow::aws

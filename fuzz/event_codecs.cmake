@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: Apache-2.0
+cartflow_fuzz(event_codecs LIBS cartflow_events)
