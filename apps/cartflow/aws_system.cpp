@@ -26,12 +26,13 @@ model::Result<std::unique_ptr<aws::SqsQueue>> open_queue(
     aws::JsonClient& sqs, const std::string& name_or_url, bool create_missing,
     const std::map<std::string, std::string>& attributes) {
   auto opened = aws::SqsQueue::open(sqs, name_or_url);
-  if (opened.ok() || !create_missing || opened.error().code != model::ErrorCode::kNotFound) {
-    return opened;
+  if (opened.ok()) return opened;
+  if (create_missing && opened.error().code == model::ErrorCode::kNotFound) {
+    auto url = aws::create_queue(sqs, name_or_url, attributes);
+    if (url.ok()) return std::make_unique<aws::SqsQueue>(sqs, *url);
+    opened = std::move(url).error();
   }
-  auto url = aws::create_queue(sqs, name_or_url, attributes);
-  if (!url.ok()) return std::move(url).error();
-  return std::make_unique<aws::SqsQueue>(sqs, *url);
+  return model::Error{opened.error().code, "queue " + name_or_url + ": " + opened.error().message};
 }
 
 }  // namespace
@@ -95,7 +96,10 @@ model::Status AwsSystem::open_resources(const AwsOptions& options) {
     if (auto created = aws::create_table(*dynamodb_, description); !created.ok()) return created;
     table = aws::DynamoDbTable::open(*dynamodb_, options.table_name);
   }
-  if (!table.ok()) return std::move(table).error();
+  if (!table.ok()) {
+    return model::Error{table.error().code,
+                        "table " + options.table_name + ": " + table.error().message};
+  }
   table_ = std::move(table.value());
 
   const MappingSettings& s = settings_;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/api_gateway.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include <openssl/rand.h>
 
 #include <chrono>
@@ -59,8 +62,16 @@ HttpErrorPage ApiGateway::http_error_page() {
   return [this](int status) { return error_page(status); };
 }
 
-void ApiGateway::record(const std::string& method, const std::string& route, int status,
+void ApiGateway::record(const std::string& request_method, const std::string& route, int status,
                         double seconds) {
+  // A label per method a client invents would grow the registry without bound: the methods of
+  // HTTP only, the rest counted as OTHER.
+  static constexpr std::string_view kKnown[] = {"GET",    "HEAD",    "POST",  "PUT",  "DELETE",
+                                                "OPTIONS", "PATCH", "TRACE", "CONNECT"};
+  const std::string method =
+      std::find(std::begin(kKnown), std::end(kKnown), request_method) != std::end(kKnown)
+          ? request_method
+          : "OTHER";
   metrics_
       .counter("cartflow_http_requests_total", "HTTP requests answered, by route and status",
                {{"method", method}, {"route", route}, {"status", std::to_string(status)}})

@@ -148,6 +148,17 @@ TEST_F(Gateway, MetricsCountRequestsByRouteAndStatus) {
   EXPECT_EQ(m.body.find(key), std::string::npos);
 }
 
+TEST_F(Gateway, InventedMethodsShareOneMetricsLabel) {
+  std::string key = create_key();
+  for (int i = 0; i < 20; ++i) (void)call("FOO" + std::to_string(i), "/products", key);
+  HttpResponse m = call("GET", "/metrics");
+  ASSERT_EQ(m.status, 200);
+  EXPECT_EQ(m.body.find("FOO"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("cartflow_http_requests_total{method=\"OTHER\",route=\"unmatched\",status=\"403\"} 20\n"),
+            std::string::npos)
+      << m.body;
+}
+
 TEST_F(Gateway, ErrorPagesAreApiGatewayShaped) {
   HttpResponse r = gateway->error_page(413);
   EXPECT_EQ(r.status, 413);
