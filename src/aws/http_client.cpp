@@ -10,10 +10,16 @@
 
 #include "aws/http_client.h"
 
+#include <openssl/ssl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -21,11 +27,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <cctype>
-#include <cstdlib>
-#include <deque>
-#include <mutex>
-#include <openssl/ssl.h>
 
 namespace cartflow::aws {
 namespace {
@@ -58,7 +59,7 @@ struct Url {
   std::string authority;  // host[:port] as written: the Host header (SigV4 signs it so)
   std::string host;       // without the brackets of an IPv6 literal
   std::string port;
-  std::string target;     // path?query, "/" when empty
+  std::string target;  // path?query, "/" when empty
   std::string key() const { return (tls ? "https://" : "http://") + host + "|" + port; }
 };
 
@@ -103,19 +104,29 @@ Result<Url> parse_url(const std::string& text) {
   if (port.empty()) {
     url.port = url.tls ? "443" : "80";
   } else {
-    if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+    if (port.size() > 5 ||
+        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
         std::stoul(std::string(port)) == 0 || std::stoul(std::string(port)) > 65535) {
       return bad("invalid port");
     }
     url.port = std::string(port);
   }
-  url.target = target.empty() ? "/" : target.front() == '?' ? "/" + std::string(target) : std::string(target);
+  url.target = target.empty()          ? "/"
+               : target.front() == '?' ? "/" + std::string(target)
+                                       : std::string(target);
   return url;
 }
 
 std::string what(const beast::error_code& ec) {
   if (ec == beast::error::timeout) return "timeout";
   return ec.message();
+}
+
+// kUnavailable; the message starts with "timeout" when a deadline expired (the retry strategy
+// charges timeouts more), as `what` ends a step's message with it.
+Error unavailable(std::string message, std::string_view step) {
+  if (step.ends_with(": timeout")) message = "timeout: " + message;
+  return Error::unavailable(std::move(message));
 }
 
 // One kept-alive connection: a plain or a TLS stream on its own io_context.
@@ -205,7 +216,8 @@ struct HttpClient::Impl {
         ctx->set_default_verify_paths(ec);
       }
       if (ec) {
-        tls_error = "cannot load the CA certificates" + (ca ? " from " + *ca : std::string()) + ": " + ec.message();
+        tls_error = "cannot load the CA certificates" + (ca ? " from " + *ca : std::string()) +
+                    ": " + ec.message();
         return;
       }
       tls_context = std::move(ctx);
@@ -219,7 +231,8 @@ struct HttpClient::Impl {
       std::unique_ptr<Connection> c;
       {
         std::lock_guard lock(pool_mutex);
-        auto it = std::find_if(idle.rbegin(), idle.rend(), [&](const auto& p) { return p->key == key; });
+        auto it =
+            std::find_if(idle.rbegin(), idle.rend(), [&](const auto& p) { return p->key == key; });
         if (it == idle.rend()) return nullptr;
         c = std::move(*it);
         idle.erase(std::next(it).base());
@@ -273,7 +286,9 @@ struct HttpClient::Impl {
         return Error::unavailable("cannot set the TLS server name " + url.host);
       }
       c->tls->set_verify_callback(ssl::host_name_verification(url.host));
-      ec = c->run([&](auto handler) { c->tls->async_handshake(ssl::stream_base::client, std::move(handler)); });
+      ec = c->run([&](auto handler) {
+        c->tls->async_handshake(ssl::stream_base::client, std::move(handler));
+      });
       if (ec) return fail("complete the TLS handshake with", ec);
     }
     return c;
@@ -315,7 +330,8 @@ struct HttpClient::Impl {
       parser.header_limit(kHeaderLimit);
       if (verb == http::verb::head) parser.skip(true);
       ec = c.with_stream([&](auto& s) {
-        return c.run([&](auto handler) { http::async_read(s, c.buffer, parser, std::move(handler)); });
+        return c.run(
+            [&](auto handler) { http::async_read(s, c.buffer, parser, std::move(handler)); });
       });
       if (ec) return Error::unavailable("reading the answer: " + what(ec));
       auto res = parser.release();
@@ -351,14 +367,15 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   std::unique_ptr<Connection> c = impl_->take_idle(url->key());
   if (c == nullptr) {
     auto opened = impl_->open(*url, deadline);
-    if (!opened) return Error::unavailable(describe(opened.error().message));
+    if (!opened) return unavailable(describe(opened.error().message), opened.error().message);
     c = std::move(*opened);
   }
   bool reusable = false;
   auto r = impl_->exchange(*c, request, *url, deadline, reusable);
   if (!r) {
-    return Error::unavailable(describe(r.error().message) +
-                              " (the request may have reached the server; not re-sent here)");
+    return unavailable(describe(r.error().message) +
+                           " (the request may have reached the server; not re-sent here)",
+                       r.error().message);
   }
   if (reusable) impl_->give_back(std::move(c));
   return r;
@@ -372,7 +389,10 @@ Status HttpClient::warm_up(const std::string& url) {
     return {};
   }
   auto opened = impl_->open(*parsed, Clock::now() + impl_->options.request_timeout);
-  if (!opened) return Error::unavailable("warm-up of " + url + " failed: " + opened.error().message);
+  if (!opened) {
+    return unavailable("warm-up of " + url + " failed: " + opened.error().message,
+                       opened.error().message);
+  }
   impl_->give_back(std::move(*opened));
   return {};
 }

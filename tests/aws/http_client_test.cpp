@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <thread>
@@ -199,6 +202,83 @@ TEST(HttpClient, HttpsToPlainServerFailsTlsHandshake) {
   auto r = client.send({"GET", "https://127.0.0.1:" + std::to_string(server.port()) + "/", {}, ""});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, model::ErrorCode::kUnavailable);
+}
+
+// `openssl s_server -www` on 127.0.0.1 with a self-signed certificate for 127.0.0.1 and
+// localhost, made at test time; skipped() when the openssl command is missing.
+class TlsServer {
+ public:
+  TlsServer() {
+    dir_ = ::testing::TempDir() + "/tls-" + std::to_string(::getpid());
+    std::string cmd = "mkdir -p " + dir_ + " && openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost"
+                      " -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout " + dir_ + "/key.pem -out " +
+                      cert() + " >/dev/null 2>&1";
+    if (std::system(cmd.c_str()) != 0) return;
+    { LocalServer probe([](const LocalRequest&) { return LocalResponse{}; }); port_ = probe.port(); }
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::string accept = "127.0.0.1:" + std::to_string(port_);
+      std::string key = dir_ + "/key.pem";
+      std::freopen("/dev/null", "w", stdout);
+      std::freopen("/dev/null", "w", stderr);
+      ::execlp("openssl", "openssl", "s_server", "-accept", accept.c_str(), "-cert", cert().c_str(),
+               "-key", key.c_str(), "-www", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    for (int i = 0; i < 200 && !ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ~TlsServer() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  bool skipped() const { return pid_ <= 0 || !ready(); }
+  std::string cert() const { return dir_ + "/cert.pem"; }
+  int port() const { return port_; }
+
+ private:
+  bool ready() const {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port_));
+    bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
+  }
+  std::string dir_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+TEST(HttpClient, HttpsWithTheServersCaVerifiesAndReusesTheWarmConnection) {
+  TlsServer server;
+  if (server.skipped()) GTEST_SKIP() << "openssl s_server unavailable";
+  HttpClientOptions options;
+  options.ca_file = server.cert();
+  HttpClient client(options);
+  for (const char* host : {"127.0.0.1", "localhost"}) {
+    std::string url = std::string("https://") + host + ":" + std::to_string(server.port()) + "/";
+    std::size_t before = client.connections_opened();
+    ASSERT_TRUE(client.warm_up(url).ok());
+    auto r = client.send({"GET", url, {}, ""});  // on the warm connection (TLS 1.3 tickets read)
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->status, 200);
+    EXPECT_NE(r->body.find("s_server"), std::string::npos) << r->body;
+    EXPECT_EQ(client.connections_opened(), before + 1);
+  }
+}
+
+TEST(HttpClient, HttpsWithAnUntrustedCertificateIsUnavailable) {
+  TlsServer server;
+  if (server.skipped()) GTEST_SKIP() << "openssl s_server unavailable";
+  HttpClient client;  // the system's CA bundle does not hold the self-signed certificate
+  auto r = client.send({"GET", "https://127.0.0.1:" + std::to_string(server.port()) + "/", {}, ""});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, model::ErrorCode::kUnavailable);
+  EXPECT_NE(r.error().message.find("certificate"), std::string::npos) << r.error().message;
 }
 
 TEST(CaBundle, PrefersSslCertFileThenDebianPath) {
