@@ -12,7 +12,7 @@ install_lambda_deps() {
   local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   local lambda_packages=(
     g++-aarch64-linux-gnu qemu-user-static zip unzip
-    libssl-dev:arm64 libcurl4-openssl-dev:arm64 libsqlite3-dev:arm64 libfmt-dev:arm64
+    libssl-dev:arm64 libsqlite3-dev:arm64 libfmt-dev:arm64
     libc6-dev:arm64 libsimdjson14:arm64  # libsimdjson-dev is not Multi-Arch: same (see cmake/aarch64)
   )
   if ! dpkg --print-foreign-architectures | grep -qx arm64; then
@@ -38,7 +38,7 @@ fi
 packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev libsimdjson-dev rapidjson-dev
-  libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev
+  libsqlite3-dev sqlite3 libssl-dev
   libfmt-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   zip unzip jq curl wrk
 )

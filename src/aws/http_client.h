@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// HttpClient: HTTP/1.1 (and HTTPS with certificate verification) for the AWS clients.
+// HttpClient: HTTP/1.1 (and HTTPS with certificate verification) for the AWS clients, on
+// Boost.Beast and OpenSSL.
 // Connections are kept alive and reused per endpoint across calls and threads; warm_up() opens
 // one ahead of the first call (a TLS handshake in Lambda's init phase has the full CPU).
 // Thread-safe: any number of threads may call send() at once.
@@ -40,12 +41,14 @@ struct HttpClientOptions {
   std::chrono::milliseconds request_timeout{30000};  // whole exchange, including connect
   // CA bundle for TLS; when empty, find_ca_bundle() decides.
   std::string ca_file;
+  // Idle kept-alive connections, in total over all endpoints; the least recently used one is
+  // closed when a new one would exceed it. 0: no connection is kept.
   std::size_t max_idle_handles = 16;
 };
 
 // The CA bundle: SSL_CERT_FILE when set and readable, else Debian's
 // /etc/ssl/certs/ca-certificates.crt, else Amazon Linux's /etc/pki/tls/certs/ca-bundle.crt.
-// Returns std::nullopt when none exists (curl's built-in default is then used).
+// Returns std::nullopt when none exists (OpenSSL's default paths are then used).
 std::optional<std::string> find_ca_bundle();
 
 class HttpClient {
@@ -58,9 +61,9 @@ class HttpClient {
   // Sends the request and reads the whole response. Any HTTP status is a success here (the
   // caller interprets it). Fails with kUnavailable when the endpoint cannot be reached, the
   // connection breaks, or a timeout expires (the message says which); kInvalidArgument for a
-  // malformed URL. A request whose body went out is never re-sent here (libcurl would re-send
-  // it on a fresh connection when a kept-alive one dies before the answer): that is kUnavailable
-  // and the caller's retries decide.
+  // malformed URL. A request that went out (even in part) is never re-sent here, also when a
+  // kept-alive connection dies before the answer: that is kUnavailable and the caller's retries
+  // decide. An idle connection the server closed is detected before use and replaced.
   Result<HttpResponse> send(const HttpRequest& request);
 
   // Opens (and keeps) a connection to the scheme://host:port of `url`, TLS handshake included,
