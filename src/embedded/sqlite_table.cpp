@@ -58,6 +58,11 @@ std::optional<Item> updated_attributes(const model::Update& update, const std::o
 Result<std::optional<Item>> SqliteTable::get(const ports::GetRequest& request) {
   auto key = row_key(description_.keys, request.key, true);
   if (!key.ok()) return std::move(key).error();
+  if (request.projection) {
+    if (auto s = model::validate_projection(*request.projection); !s.ok()) {
+      return std::move(s).error();
+    }
+  }
   std::optional<Item> found;
   Status s = db_.read([&](Connection& c) -> Status {
     auto item = load_item(c, description_.name, *key);
@@ -74,7 +79,9 @@ Result<ports::WriteResult> SqliteTable::put(const ports::PutRequest& request) {
   if (auto s = only_none_or_all_old(request.return_values); !s.ok()) return std::move(s).error();
   auto key = row_key(description_.keys, request.item, false);
   if (!key.ok()) return std::move(key).error();
-  if (auto s = validate_item_for_write(request.item); !s.ok()) return std::move(s).error();
+  if (auto s = validate_item_for_write(description_, request.item); !s.ok()) {
+    return std::move(s).error();
+  }
   ports::WriteResult result;
   std::int64_t now = clock_.now_ms();
   Status s = db_.write([&](Connection& c) -> Status {
@@ -93,18 +100,19 @@ Result<ports::WriteResult> SqliteTable::put(const ports::PutRequest& request) {
 Result<ports::WriteResult> SqliteTable::update(const ports::UpdateRequest& request) {
   auto key = row_key(description_.keys, request.key, true);
   if (!key.ok()) return std::move(key).error();
-  if (auto s = check_update_keys(description_.keys, request.update); !s.ok()) {
-    return std::move(s).error();
-  }
+  // Static errors of the update come before the condition, as in DynamoDB; an update of a key
+  // attribute is reported only when the condition holds (DynamoDB checks it with the item).
+  if (auto s = model::validate_update(request.update); !s.ok()) return std::move(s).error();
   ports::WriteResult result;
   std::int64_t now = clock_.now_ms();
   Status s = db_.write([&](Connection& c) -> Status {
     auto old = load_item(c, description_.name, *key);
     if (!old.ok()) return std::move(old).error();
     if (auto st = check_condition(request.condition, *old); !st.ok()) return st;
+    if (auto st = check_update_keys(description_.keys, request.update); !st.ok()) return st;
     Item next = *old ? **old : key->attributes;
     if (auto st = model::apply(request.update, next); !st.ok()) return st;
-    if (auto st = validate_item_for_write(next); !st.ok()) return st;
+    if (auto st = validate_item_for_write(description_, next); !st.ok()) return st;
     switch (request.return_values) {
       case ReturnValues::kNone: break;
       case ReturnValues::kAllOld: result.attributes = *old; break;
@@ -183,7 +191,9 @@ Result<ports::BatchWriteResult> SqliteTable::batch_write(
       if (put->condition) return Error::invalid("Conditions are not allowed in BatchWriteItem");
       key = row_key(description_.keys, put->item, false);
       if (key.ok()) {
-        if (auto s = validate_item_for_write(put->item); !s.ok()) return std::move(s).error();
+        if (auto s = validate_item_for_write(description_, put->item); !s.ok()) {
+          return std::move(s).error();
+        }
       }
       item = &put->item;
     } else {

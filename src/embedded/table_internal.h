@@ -35,8 +35,11 @@ struct IndexKey {
 };
 std::optional<IndexKey> index_key(const ports::IndexDescription& index, const model::Item& item);
 
-// Checks the 400 KB limit and DynamoDB's structural rules. Fails with kInvalidArgument.
-Status validate_item_for_write(const model::Item& item);
+// Checks the 400 KB limit, DynamoDB's structural rules and that no GSI key attribute is an
+// empty string or binary. Fails with kInvalidArgument. (GSI key attributes of a type other than
+// S, N or B are accepted and leave the item out of the index: the description has no attribute
+// types; see docs/KNOWN_DIFFERENCES.md.)
+Status validate_item_for_write(const ports::TableDescription& table, const model::Item& item);
 
 // Fails with kInvalidArgument "Cannot update attribute X. This attribute is part of the key"
 // when an update touches a key attribute.

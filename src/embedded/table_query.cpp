@@ -2,6 +2,9 @@
 // SqliteTable::query: key conditions become ranges over the encoded sort key, so SQLite walks
 // the primary key (or the GSI entries) in DynamoDB order and stops at the page limits.
 #include <limits>
+#include <set>
+#include <type_traits>
+#include <variant>
 #include <string>
 
 #include "embedded/sqlite_table.h"
@@ -66,6 +69,62 @@ Result<Range> range_of(const KeyCondition::Range& r) {
   return out;
 }
 
+void add_name(const model::Path& p, std::set<std::string>& out) {
+  if (!p.elements.empty()) {
+    if (const auto* name = std::get_if<std::string>(&p.elements.front().part)) out.insert(*name);
+  }
+}
+
+void add_name(const model::Operand& o, std::set<std::string>& out) {
+  if (const auto* p = std::get_if<model::Path>(&o.term)) add_name(*p, out);
+  if (const auto* size = std::get_if<model::SizeOf>(&o.term)) add_name(size->path, out);
+}
+
+// The top-level attribute names a condition refers to.
+void referenced_names(const model::Condition& c, std::set<std::string>& out) {
+  std::visit(
+      [&](const auto& n) {
+        using T = std::decay_t<decltype(n)>;
+        if constexpr (std::is_same_v<T, model::Comparison>) {
+          add_name(n.lhs, out);
+          add_name(n.rhs, out);
+        } else if constexpr (std::is_same_v<T, model::Between>) {
+          for (const auto* o : {&n.value, &n.low, &n.high}) add_name(*o, out);
+        } else if constexpr (std::is_same_v<T, model::In>) {
+          add_name(n.value, out);
+          for (const auto& o : n.candidates) add_name(o, out);
+        } else if constexpr (std::is_same_v<T, model::BeginsWith>) {
+          add_name(n.path, out);
+          add_name(n.prefix, out);
+        } else if constexpr (std::is_same_v<T, model::Contains>) {
+          add_name(n.path, out);
+          add_name(n.operand, out);
+        } else if constexpr (std::is_same_v<T, model::And> || std::is_same_v<T, model::Or>) {
+          if (n.lhs) referenced_names(*n.lhs, out);
+          if (n.rhs) referenced_names(*n.rhs, out);
+        } else if constexpr (std::is_same_v<T, model::Not>) {
+          if (n.operand) referenced_names(*n.operand, out);
+        } else {
+          add_name(n.path, out);  // attribute_exists, attribute_not_exists, attribute_type
+        }
+      },
+      c.node);
+}
+
+// DynamoDB: "Filter Expression can only contain non-primary key attributes" (the keys of the
+// table or index queried).
+Status check_filter_names(const model::Cond& filter, const ports::KeySchema& schema) {
+  std::set<std::string> names;
+  referenced_names(filter.node(), names);
+  for (const auto* key : {&schema.hash_name, schema.range_name ? &*schema.range_name : nullptr}) {
+    if (key != nullptr && names.count(*key) != 0) {
+      return Error::invalid("Filter Expression can only contain non-primary key attributes: "
+                            "Primary key attribute: " + *key);
+    }
+  }
+  return {};
+}
+
 const Item& key_source(const std::optional<Item>& item) {
   static const Item kEmpty;
   return item ? *item : kEmpty;
@@ -108,6 +167,17 @@ Result<ports::QueryResult> SqliteTable::query(const ports::QueryRequest& request
     auto r = range_of(*kc.range);
     if (!r.ok()) return std::move(r).error();
     range = std::move(*r);
+  }
+  // Checked before reading anything: DynamoDB rejects them even when no item is read.
+  if (request.filter) {
+    Status s = model::validate_condition(*request.filter);
+    if (s.ok()) s = check_filter_names(*request.filter, schema);
+    if (!s.ok()) return std::move(s).error();
+  }
+  if (request.projection) {
+    if (auto s = model::validate_projection(*request.projection); !s.ok()) {
+      return std::move(s).error();
+    }
   }
   if (request.limit && *request.limit == 0) {
     return Error::invalid("1 validation error detected: Value '0' at 'limit' failed to satisfy "
@@ -172,10 +242,6 @@ Result<ports::QueryResult> SqliteTable::query(const ports::QueryRequest& request
       auto row = st.step();
       if (!row.ok()) return std::move(row).error();
       if (!*row) break;
-      if (result.scanned_count >= limit || bytes >= kMaxPageBytes) {
-        more = true;
-        break;
-      }
       auto item = decode_item(st.column_view(0));
       if (!item.ok()) return std::move(item).error();
       ++result.scanned_count;
@@ -191,6 +257,12 @@ Result<ports::QueryResult> SqliteTable::query(const ports::QueryRequest& request
                                                   : *item);
       }
       last = std::move(*item);
+      // Like DynamoDB, a page that reaches its limit has a LastEvaluatedKey even when no item
+      // follows (the next page is then empty): it does not look ahead.
+      if (result.scanned_count >= limit || bytes >= kMaxPageBytes) {
+        more = true;
+        break;
+      }
     }
     st.reset();
     return {};

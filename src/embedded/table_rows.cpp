@@ -74,10 +74,26 @@ std::optional<IndexKey> index_key(const ports::IndexDescription& index, const It
   return key;
 }
 
-Status validate_item_for_write(const Item& item) {
+Status validate_item_for_write(const ports::TableDescription& table, const Item& item) {
   if (auto s = model::validate_item(item); !s.ok()) return s;
   if (model::item_size(item) > model::kMaxItemSize) {
     return Error::invalid("Item size has exceeded the maximum allowed size");
+  }
+  for (const auto& index : table.indexes) {
+    const auto& keys = index.keys;
+    for (const auto* name : {&keys.hash_name, keys.range_name ? &*keys.range_name : nullptr}) {
+      if (name == nullptr) continue;
+      auto it = item.find(*name);
+      if (it == item.end()) continue;
+      const auto* text = it->second.as_s();
+      const auto* bytes = it->second.as_b();
+      if ((text != nullptr && text->empty()) || (bytes != nullptr && bytes->data.empty())) {
+        return Error::invalid(
+            "One or more parameter values are not valid. A value specified for a secondary index "
+            "key is not supported. The AttributeValue for a key attribute cannot contain an empty "
+            "string value. IndexName: " + index.name + ", IndexKey: " + *name);
+      }
+    }
   }
   return {};
 }

@@ -71,6 +71,23 @@ std::string cancellation_message(const std::vector<model::CancellationReason>& r
   return m + "]";
 }
 
+// The static checks of an action's expressions: a failure rejects the whole request with
+// ValidationException before any item is read, instead of a ValidationError reason.
+Status validate_statically(const ports::TransactAction& a) {
+  const std::optional<model::Cond>* condition = nullptr;
+  if (const auto* put = std::get_if<ports::PutRequest>(&a.action)) {
+    condition = &put->condition;
+  } else if (const auto* upd = std::get_if<ports::UpdateRequest>(&a.action)) {
+    if (auto s = model::validate_update(upd->update); !s.ok()) return s;
+    condition = &upd->condition;
+  } else if (const auto* del = std::get_if<ports::DeleteRequest>(&a.action)) {
+    condition = &del->condition;
+  } else {
+    return model::validate_condition(std::get<ports::ConditionCheck>(a.action).condition);
+  }
+  return *condition ? model::validate_condition(**condition) : Status{};
+}
+
 }  // namespace
 
 Status SqliteTable::transact_write(const std::vector<ports::TransactAction>& actions,
@@ -86,19 +103,17 @@ Status SqliteTable::transact_write(const std::vector<ports::TransactAction>& act
     if (const auto* put = std::get_if<ports::PutRequest>(&a.action)) {
       key = row_key(description_.keys, put->item, false);
       if (key.ok()) {
-        if (auto s = validate_item_for_write(put->item); !s.ok()) return s;
+        if (auto s = validate_item_for_write(description_, put->item); !s.ok()) return s;
       }
     } else if (const auto* upd = std::get_if<ports::UpdateRequest>(&a.action)) {
       key = row_key(description_.keys, upd->key, true);
-      if (key.ok()) {
-        if (auto s = check_update_keys(description_.keys, upd->update); !s.ok()) return s;
-      }
     } else if (const auto* del = std::get_if<ports::DeleteRequest>(&a.action)) {
       key = row_key(description_.keys, del->key, true);
     } else {
       key = row_key(description_.keys, std::get<ports::ConditionCheck>(a.action).key, true);
     }
     if (!key.ok()) return std::move(key).error();
+    if (auto s = validate_statically(a); !s.ok()) return s;
     if (!seen.emplace(key->pk, key->sk).second) {
       return Error::invalid("Transaction request cannot include multiple operations on one item");
     }
@@ -149,15 +164,6 @@ Status SqliteTable::transact_write(const std::vector<ports::TransactAction>& act
         news[i] = put->item;
       } else if (const auto* upd = std::get_if<ports::UpdateRequest>(&action)) {
         condition = &upd->condition;
-        Item next = olds[i] ? *olds[i] : plan[i].key.attributes;
-        Status applied = model::apply(upd->update, next);
-        if (applied.ok()) applied = validate_item_for_write(next);
-        if (!applied.ok()) {
-          reasons[i] = {"ValidationError", applied.error().message};
-          cancelled = true;
-          continue;
-        }
-        news[i] = std::move(next);
       } else if (const auto* del = std::get_if<ports::DeleteRequest>(&action)) {
         condition = &del->condition;
       } else {
@@ -170,10 +176,25 @@ Status SqliteTable::transact_write(const std::vector<ports::TransactAction>& act
         if (!ok.ok()) {
           reasons[i] = {"ValidationError", ok.error().message};
           cancelled = true;
+          continue;
         } else if (!*ok) {
           reasons[i] = {"ConditionalCheckFailed", kConditionFailedMessage};
           cancelled = condition_failed = true;
+          continue;
         }
+      }
+      // The update is applied only when its condition holds (DynamoDB checks it first).
+      if (const auto* upd = std::get_if<ports::UpdateRequest>(&action)) {
+        Item next = olds[i] ? *olds[i] : plan[i].key.attributes;
+        Status applied = check_update_keys(description_.keys, upd->update);
+        if (applied.ok()) applied = model::apply(upd->update, next);
+        if (applied.ok()) applied = validate_item_for_write(description_, next);
+        if (!applied.ok()) {
+          reasons[i] = {"ValidationError", applied.error().message};
+          cancelled = true;
+          continue;
+        }
+        news[i] = std::move(next);
       }
     }
     if (cancelled) {

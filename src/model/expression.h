@@ -188,6 +188,18 @@ struct Projection {
 // returns them).
 Item project(const Projection& projection, const Item& item);
 
+// ---------------------------------------------------------------------------------------------
+// Static validation: the checks DynamoDB makes on an expression before it reads any item, so
+// that it answers ValidationException even when the item is absent, a condition is never
+// evaluated (a filter over no items) or an earlier condition fails (a transaction fails with
+// ValidationException, not TransactionCanceledException). kInvalidArgument or ok.
+// validate_condition: the errors evaluate() can raise (BETWEEN bounds, begins_with/contains
+// operand types, IN size, attribute_type names, paths). validate_update: target paths disjoint,
+// ADD with a number or set, DELETE with a set. validate_projection: paths disjoint.
+Status validate_condition(const Cond& condition);
+Status validate_update(const Update& update);
+Status validate_projection(const Projection& projection);
+
 // DynamoDB's total order for key values of the same scalar type (S, N, B); values of different
 // types order by type. Used for sort keys and query ordering.
 std::strong_ordering compare_keys(const AttributeValue& a, const AttributeValue& b);

@@ -77,7 +77,21 @@ class Evaluator {
     }
   }
 
+  // <, <=, >, >= and BETWEEN order only S, N and B: a literal of another type is a static
+  // ValidationException, as in DynamoDB.
+  static Status check_orderable(const char* op, const Operand& o) {
+    const auto* literal = std::get_if<AttributeValue>(&o.term);
+    if (literal == nullptr || literal->is_s() || literal->is_n() || literal->as_b() != nullptr) return {};
+    return Error::invalid(incorrect_operand(op, *literal));
+  }
+
   Result<bool> eval_node(const Comparison& c) {
+    if (c.op != Comparator::kEq && c.op != Comparator::kNe) {
+      static const char* const kOps[] = {"=", "<>", "<", "<=", ">", ">="};
+      const char* name = kOps[static_cast<int>(c.op)];
+      if (Status s = check_orderable(name, c.lhs); !s) return Error(s.error());
+      if (Status s = check_orderable(name, c.rhs); !s) return Error(s.error());
+    }
     auto l = value_of(c.lhs);
     if (!l) return Error(l.error());
     auto r = value_of(c.rhs);
@@ -93,6 +107,9 @@ class Evaluator {
     if (!lo) return Error(lo.error());
     auto hi = value_of(b.high);
     if (!hi) return Error(hi.error());
+    for (const Operand* o : {&b.value, &b.low, &b.high}) {
+      if (Status s = check_orderable("BETWEEN", *o); !s) return Error(s.error());
+    }
     const auto* low_literal = std::get_if<AttributeValue>(&b.low.term);
     const auto* high_literal = std::get_if<AttributeValue>(&b.high.term);
     if (low_literal != nullptr && high_literal != nullptr) {

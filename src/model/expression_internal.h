@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/expression.h"
 
@@ -29,5 +30,10 @@ std::string describe_path(const Path& path);
 
 // Checks that a path is usable in an expression: non-empty, starting with an attribute name.
 Status check_path(const Path& path, const char* where);
+
+// Checks each path and that no two overlap (one a prefix of the other) or conflict (the same
+// step used once as a map key and once as a list index), as DynamoDB requires of the targets
+// of an update and of the paths of a projection. `where`: "UpdateExpression"...
+Status check_disjoint(const std::vector<const Path*>& paths, const char* where);
 
 }  // namespace cartflow::model::detail

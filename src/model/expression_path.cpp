@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Paths, operands, and the Cond / Update builders.
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 
@@ -147,7 +148,49 @@ Status check_path(const Path& path, const char* where) {
   return {};
 }
 
+Status check_disjoint(const std::vector<const Path*>& paths, const char* where) {
+  for (const Path* p : paths) {
+    if (Status s = check_path(*p, where); !s) return s;
+  }
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    for (std::size_t j = i + 1; j < paths.size(); ++j) {
+      const auto& a = paths[i]->elements;
+      const auto& b = paths[j]->elements;
+      std::size_t n = std::min(a.size(), b.size());
+      std::size_t k = 0;
+      while (k < n && a[k] == b[k]) ++k;
+      std::string both =
+          "path one: " + describe_path(*paths[i]) + ", path two: " + describe_path(*paths[j]);
+      if (k == n) {
+        return Error::invalid(std::string("Invalid ") + where +
+                              ": Two document paths overlap with each other; must remove or "
+                              "rewrite one of these paths; " + both);
+      }
+      if (a[k].part.index() != b[k].part.index()) {
+        return Error::invalid(std::string("Invalid ") + where +
+                              ": Two document paths conflict with each other; must remove or "
+                              "rewrite one of these paths; " + both);
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace detail
+
+Status validate_projection(const Projection& projection) {
+  std::vector<const Path*> paths;
+  for (const auto& p : projection.paths) paths.push_back(&p);
+  return detail::check_disjoint(paths, "ProjectionExpression");
+}
+
+Status validate_condition(const Cond& condition) {
+  // The evaluator's errors depend only on the expression (see expression_condition.cpp), so
+  // evaluating against an empty item finds exactly the static ones.
+  auto r = evaluate(condition, Item{});
+  if (!r) return Error(std::move(r).error());
+  return {};
+}
 
 Operand operand(Path p) { return Operand{std::move(p)}; }
 Operand operand(AttributeValue v) { return Operand{std::move(v)}; }

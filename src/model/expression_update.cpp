@@ -28,36 +28,6 @@ std::string incorrect_operand(const char* op, const AttributeValue& v) {
          op + ", operand type: " + type_descriptor(v.type());
 }
 
-// Target paths of different actions may not overlap (one a prefix of the other) or conflict
-// (the same step used once as a map key and once as a list index).
-Status check_targets(const std::vector<const Path*>& targets) {
-  for (const Path* p : targets) {
-    if (Status s = detail::check_path(*p, "UpdateExpression"); !s) return s;
-  }
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    for (std::size_t j = i + 1; j < targets.size(); ++j) {
-      const auto& a = targets[i]->elements;
-      const auto& b = targets[j]->elements;
-      std::size_t n = std::min(a.size(), b.size());
-      std::size_t k = 0;
-      while (k < n && a[k] == b[k]) ++k;
-      std::string both = "path one: " + detail::describe_path(*targets[i]) +
-                         ", path two: " + detail::describe_path(*targets[j]);
-      if (k == n) {
-        return Error::invalid(
-            "Invalid UpdateExpression: Two document paths overlap with each other; must remove "
-            "or rewrite one of these paths; " + both);
-      }
-      if (a[k].part.index() != b[k].part.index()) {
-        return Error::invalid(
-            "Invalid UpdateExpression: Two document paths conflict with each other; must remove "
-            "or rewrite one of these paths; " + both);
-      }
-    }
-  }
-  return {};
-}
-
 Result<AttributeValue> operand_value(const Operand& o, const Item& before) {
   if (const auto* p = std::get_if<Path>(&o.term)) {
     if (Status s = detail::check_path(*p, "UpdateExpression"); !s) return Error(s.error());
@@ -138,22 +108,40 @@ Status assign(Item& item, const Path& p, AttributeValue value) {
   return {};
 }
 
-// Removes the value at `p` if it is there; a missing value or parent is not an error.
-void remove_at(Item& item, const Path& p) {
+// Checks that the parent of `p` exists and can hold its last step (a map for a key, a list for
+// an index); top-level paths always can.
+Status check_parent(Item& item, const Path& p) {
+  if (p.elements.size() == 1) return {};
+  AttributeValue* parent = detail::resolve_mut(item, parent_of(p));
+  bool key = std::holds_alternative<std::string>(p.elements.back().part);
+  if (parent == nullptr || (key ? parent->as_m() == nullptr : parent->as_l() == nullptr)) {
+    return Error::invalid(kInvalidPath);
+  }
+  return {};
+}
+
+// Removes the value at `p` if it is there; a missing value is not an error, but a missing
+// parent or one of the wrong type (a map key in a list, an index in a map...) is, as in
+// DynamoDB.
+Status remove_at(Item& item, const Path& p) {
   if (p.elements.size() == 1) {
     item.erase(std::get<std::string>(p.elements[0].part));
-    return;
+    return {};
   }
   AttributeValue* parent = detail::resolve_mut(item, parent_of(p));
-  if (parent == nullptr) return;
+  if (parent == nullptr) return Error::invalid(kInvalidPath);
   const auto& last = p.elements.back().part;
   if (const auto* key = std::get_if<std::string>(&last)) {
-    if (Map* m = parent->as_m()) m->erase(*key);
-    return;
+    Map* m = parent->as_m();
+    if (m == nullptr) return Error::invalid(kInvalidPath);
+    m->erase(*key);
+    return {};
   }
   List* l = parent->as_l();
+  if (l == nullptr) return Error::invalid(kInvalidPath);
   std::size_t index = std::get<std::size_t>(last);
-  if (l != nullptr && index < l->size()) l->erase(l->begin() + static_cast<std::ptrdiff_t>(index));
+  if (index < l->size()) l->erase(l->begin() + static_cast<std::ptrdiff_t>(index));
+  return {};
 }
 
 // Descending path order, so that removing list elements uses their indexes before the update.
@@ -191,13 +179,13 @@ Result<AttributeValue> combine_sets(const AttributeValue& a, const AttributeValu
 
 }  // namespace
 
-Status apply(const Update& update, Item& item) {
+Status validate_update(const Update& update) {
   std::vector<const Path*> targets;
   for (const auto& a : update.sets()) targets.push_back(&a.path);
   for (const auto& a : update.removes()) targets.push_back(&a.path);
   for (const auto& a : update.adds()) targets.push_back(&a.path);
   for (const auto& a : update.deletes()) targets.push_back(&a.path);
-  if (Status s = check_targets(targets); !s) return s;
+  if (Status s = detail::check_disjoint(targets, "UpdateExpression"); !s) return s;
 
   for (const auto& a : update.adds()) {
     if (!a.value.is_n() && !is_set(a.value)) {
@@ -207,6 +195,11 @@ Status apply(const Update& update, Item& item) {
   for (const auto& d : update.deletes()) {
     if (!is_set(d.value)) return Error::invalid(incorrect_operand("DELETE", d.value));
   }
+  return {};
+}
+
+Status apply(const Update& update, Item& item) {
+  if (Status s = validate_update(update); !s) return s;
 
   // Every right-hand side is computed from the item before the update.
   std::vector<AttributeValue> set_values;
@@ -225,7 +218,9 @@ Status apply(const Update& update, Item& item) {
   std::vector<const Path*> removes;
   for (const auto& r : update.removes()) removes.push_back(&r.path);
   std::sort(removes.begin(), removes.end(), path_greater);
-  for (const Path* p : removes) remove_at(work, *p);
+  for (const Path* p : removes) {
+    if (Status s = remove_at(work, *p); !s) return s;
+  }
 
   for (const auto& a : update.adds()) {
     const AttributeValue* existing = resolve(item, a.path);
@@ -249,11 +244,14 @@ Status apply(const Update& update, Item& item) {
 
   for (const auto& d : update.deletes()) {
     const AttributeValue* existing = resolve(item, d.path);
-    if (existing == nullptr) continue;
+    if (existing == nullptr) {
+      if (Status s = check_parent(work, d.path); !s) return s;
+      continue;
+    }
     auto rest = combine_sets(*existing, d.value, false);
     if (!rest) return Error(std::move(rest).error());
     if (detail::size_function(*rest).value_or(0) == 0) {
-      remove_at(work, d.path);  // DynamoDB removes a set that becomes empty
+      (void)remove_at(work, d.path);  // DynamoDB removes a set that becomes empty (it exists)
     } else if (Status s = assign(work, d.path, std::move(*rest)); !s) {
       return s;
     }

@@ -244,5 +244,49 @@ TEST_F(TableTest, GsiPaginationIncludesBaseKeysAndHandlesEqualIndexKeys) {
   EXPECT_FALSE(table_->query(q).ok());
 }
 
+// Found by the differential test: DynamoDB does not look ahead, a full page has a key.
+TEST_F(TableTest, PageEndingAtItsLimitHasALastEvaluatedKey) {
+  put({{"PK", "u"}, {"SK", "1"}});
+  put({{"PK", "u"}, {"SK", "2"}});
+  auto q = on("u");
+  q.limit = 2;
+  auto r = table_->query(q);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->items.size(), 2u);
+  ASSERT_TRUE(r->last_evaluated_key);
+  q.exclusive_start_key = r->last_evaluated_key;
+  r = table_->query(q);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->items.empty());
+  EXPECT_FALSE(r->last_evaluated_key);
+}
+
+// Found by the differential test: errors of the expressions, even when no item is read.
+TEST_F(TableTest, QueryRejectsInvalidFilterAndProjectionBeforeReading) {
+  auto expect_invalid = [&](const ports::QueryRequest& q) {
+    auto r = table_->query(q);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, model::ErrorCode::kInvalidArgument);
+  };
+  auto q = on("nobody");
+  q.filter = Cond::between(model::operand(path("n")), model::operand(num(5)), model::operand(num(1)));
+  expect_invalid(q);
+  q.filter = Cond::compare(model::Comparator::kLt, model::operand(path("n")),
+                           model::operand(model::Null{}));
+  expect_invalid(q);
+  q.filter = Cond::exists(path("SK"));  // a key attribute of the table
+  expect_invalid(q);
+  q.filter.reset();
+  q.projection = model::Projection{{path("m"), model::path_of("m.x")}};
+  expect_invalid(q);
+
+  ports::QueryRequest by_status;
+  by_status.index_name = "by_status";
+  by_status.key_condition = KeyCondition::hash("status", "ORDERED");
+  by_status.filter = Cond::exists(path("created"));  // a key attribute of the index
+  expect_invalid(by_status);
+  by_status.filter = Cond::exists(path("SK"));  // not a key of the index: allowed
+  EXPECT_TRUE(table_->query(by_status).ok());
+}
 }  // namespace
 }  // namespace cartflow::embedded::testing

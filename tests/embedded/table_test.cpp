@@ -190,5 +190,38 @@ TEST_F(TableTest, DataSurvivesReopen) {
   EXPECT_EQ(get("a", "b")->at("v"), num("3.14"));
 }
 
+// Found by the differential test (docs/KNOWN_DIFFERENCES.md): DynamoDB checks an update
+// expression before the condition, and an update of a key attribute after it.
+TEST_F(TableTest, StaticUpdateErrorsComeBeforeTheConditionKeyUpdatesAfter) {
+  put({{"PK", "a"}, {"SK", "1"}, {"s", "x"}});
+  Cond absent = Cond::not_exists(path("PK"));
+  model::Update add_string;
+  add_string.add(path("s"), "y");
+  auto r = table_->update({key("a", "1"), add_string, absent, ReturnValues::kNone});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, model::ErrorCode::kInvalidArgument);
+  model::Update set_key;
+  set_key.set(path("SK"), "2");
+  r = table_->update({key("a", "1"), set_key, absent, ReturnValues::kNone});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, model::ErrorCode::kConditionFailed);
+  model::Update remove_through_bytes;
+  remove_through_bytes.remove(model::path_of("s[1]"));
+  r = table_->update({key("a", "1"), remove_through_bytes, std::nullopt, ReturnValues::kNone});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, model::ErrorCode::kInvalidArgument);
+}
+
+TEST_F(TableTest, EmptyIndexKeyAndOverlappingProjectionAreRejected) {
+  put({{"PK", "a"}, {"SK", "1"}, {"m", model::Map{{"x", num(1)}}}});
+  auto r = table_->put({{{"PK", "a"}, {"SK", "1"}, {"status", ""}}, Cond::not_exists(path("PK")),
+                        ReturnValues::kNone});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, model::ErrorCode::kInvalidArgument);  // before the condition
+  EXPECT_NE(r.error().message.find("IndexKey: status"), std::string::npos) << r.error().message;
+  auto g = table_->get({key("a", "1"), true, model::Projection{{path("m"), model::path_of("m.x")}}});
+  ASSERT_FALSE(g.ok());
+  EXPECT_EQ(g.error().code, model::ErrorCode::kInvalidArgument);
+}
 }  // namespace
 }  // namespace cartflow::embedded::testing

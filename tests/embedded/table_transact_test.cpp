@@ -106,5 +106,35 @@ TEST_F(TableTest, FailedTransactionDoesNotConsumeItsToken) {
   EXPECT_FALSE(get("a", "1")->count("v"));
 }
 
+// Found by the differential test: a static error rejects the request (no reasons); an update's
+// condition is checked before the update, and an update of a key is a ValidationError reason.
+TEST_F(TableTest, TransactionStaticErrorsRejectTheRequestAndConditionsComeFirst) {
+  put({{"PK", "a"}, {"SK", "1"}, {"s", "text"}});
+  Cond bad = Cond::between(model::operand(path("s")), model::operand(num(5)), model::operand(num(1)));
+  std::vector<TransactAction> actions{
+      put_action({{"PK", "b"}, {"SK", "1"}}, Cond::not_exists(path("PK"))),
+      {ports::ConditionCheck{key("a", "1"), bad}},
+  };
+  auto s = table_->transact_write(actions, std::nullopt);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, model::ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(s.error().cancellation_reasons.empty());
+
+  model::Update add_number;
+  add_number.add(path("s"), num(1));  // fails on the item's data...
+  model::Update set_key;
+  set_key.set(path("SK"), "2");
+  actions = {
+      {ports::UpdateRequest{key("a", "1"), add_number, Cond::not_exists(path("PK")),
+                            ReturnValues::kNone}},  // ...but its condition fails first
+      {ports::UpdateRequest{key("c", "1"), set_key, std::nullopt, ReturnValues::kNone}},
+  };
+  s = table_->transact_write(actions, std::nullopt);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, model::ErrorCode::kConditionFailed);
+  ASSERT_EQ(s.error().cancellation_reasons.size(), 2u);
+  EXPECT_EQ(s.error().cancellation_reasons[0].code, "ConditionalCheckFailed");
+  EXPECT_EQ(s.error().cancellation_reasons[1].code, "ValidationError");
+}
 }  // namespace
 }  // namespace cartflow::embedded::testing

@@ -91,8 +91,10 @@ std::vector<Row> rows() {
       {"B longer is greater", cmp(C::kGt, "b", bin("\x01\x02")), T},
       {"B unsigned bytes", cmp(C::kGt, "b", bin("\x01\x02\x7f")), T},
       {"S UTF-8 bytes unsigned", cmp(C::kGt, "accent", "z"), T},
-      {"BOOL has no order", cmp(C::kLt, "t", true), F},
-      {"BOOL greater-equal itself false", cmp(C::kGe, "t", true), F},
+      // A BOOL (NULL, M, L, set) literal cannot be ordered: a ValidationException, as
+      // DynamoDB Local answers (found by the differential test).
+      {"BOOL literal has no order", cmp(C::kLt, "t", true), E},
+      {"BOOL literal greater-equal is an error", cmp(C::kGe, "t", true), E},
       {"BOOL equal", cmp(C::kEq, "t", true), T},
       {"NULL equal", cmp(C::kEq, "null", Null{}), T},
       {"M deep equal", cmp(C::kEq, "m.a", Map{{"b", AttributeValue("deep")}}), T},
@@ -253,6 +255,32 @@ TEST(Resolve, FollowsMapsAndLists) {
   EXPECT_EQ(resolve(item, path_of("m.list.x")), nullptr);
   EXPECT_EQ(resolve(item, path_of("s[0]")), nullptr);
   EXPECT_EQ(resolve(item, Path{}), nullptr);
+}
+
+// Found by the differential test against DynamoDB Local: ordering a literal that is not S, N
+// or B is a ValidationException, whatever the item.
+TEST(ConditionEvaluate, OrderingALiteralOfAnUnorderedTypeIsInvalid) {
+  for (const AttributeValue& v : {AttributeValue(Null{}), AttributeValue(true), AttributeValue(List{})}) {
+    auto lt = evaluate(Cond::compare(Comparator::kLt, operand(path("s")), operand(v)), sample_item());
+    ASSERT_FALSE(lt.ok());
+    EXPECT_EQ(lt.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_FALSE(evaluate(Cond::between(operand(path("s")), operand(v), operand(v)), Item{}).ok());
+    EXPECT_TRUE(evaluate(Cond::compare(Comparator::kEq, operand(path("s")), operand(v)), Item{}).ok());
+  }
+}
+
+TEST(ValidateExpressions, FindStaticErrorsWithoutAnItem) {
+  EXPECT_TRUE(validate_condition(Cond::eq(path("s"), "x")).ok());
+  EXPECT_FALSE(validate_condition(Cond::between(operand(path("n")), operand(AttributeValue::integer(5)),
+                                                operand(AttributeValue::integer(1))))
+                   .ok());
+  EXPECT_TRUE(validate_update(Update().add(path("n"), AttributeValue::integer(1))).ok());
+  EXPECT_FALSE(validate_update(Update().add(path("s"), "x")).ok());
+  EXPECT_FALSE(validate_update(Update().set(path("m"), "x").remove(path_of("m.a"))).ok());
+  EXPECT_TRUE(validate_projection(Projection{{path("a"), path_of("m.a"), path_of("m.b")}}).ok());
+  Status overlap = validate_projection(Projection{{path("m"), path_of("m.a")}});
+  ASSERT_FALSE(overlap.ok());
+  EXPECT_NE(overlap.error().message.find("ProjectionExpression"), std::string::npos);
 }
 
 }  // namespace
