@@ -35,7 +35,9 @@ struct ServeArgs {
   std::string queue;  // aws: UPDATE_CART_PRODUCT_SQS when empty
   bool create_missing = false;
   int io_threads = 2;
-  int worker_threads = 16;
+  // Workers block while their write waits for the group commit, so one fsync is shared by at
+  // most as many writes as there are workers; more than 64 slowed GET (docs/PROFILES.md).
+  int worker_threads = 64;
   bool durable = true;
 };
 

@@ -108,6 +108,15 @@ PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, System& sy
           return c.ok() ? static_cast<double>(c->in_flight) : -1.0;
         });
   }
+  embedded::Database* db = &system.database();
+  add("cartflow_database_writes", "Writes committed by the embedded store's writer thread", {},
+      [db] { return static_cast<double>(db->stats().writes); });
+  add("cartflow_database_groups",
+      "Group commits (one fsync each when durable); writes/groups is the batching", {},
+      [db] { return static_cast<double>(db->stats().groups); });
+  add("cartflow_database_deferred_groups",
+      "Group commits of deferred writes only (queue receive/delete, checkpoints): no fsync", {},
+      [db] { return static_cast<double>(db->stats().deferred_groups); });
   add("cartflow_stream_lag_records", "Stream records after the mapping's checkpoint",
       {{"mapping", "OrderStream"}},
       [&system, &stream] { return static_cast<double>(stream_lag(system, stream).records); });

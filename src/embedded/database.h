@@ -39,11 +39,21 @@ class Database {
   static Result<std::unique_ptr<Database>> open(const DatabaseOptions& options);
   ~Database();  // finishes queued writes, then closes
 
+  // When write() returns. kDurable: once the group's commit is on disk (fsynced under
+  // synchronous=FULL). kDeferred: once the commit is visible to readers, without waiting for an
+  // fsync: it survives a crash of the process, and is on disk with the next durable commit
+  // (the WAL keeps commits in order: a power loss can only drop a suffix of deferred commits).
+  // For bookkeeping that at-least-once delivery redoes when lost (queue receive and delete,
+  // stream checkpoints), never for data a client was told is stored. Without `durable` in the
+  // options every write is deferred.
+  enum class Sync { kDurable, kDeferred };
+
   // Runs `work` on the writer thread inside the current group transaction, in a savepoint:
   // if `work` returns an error, only its own changes are rolled back and the error is returned.
-  // Returns once the group's commit is durable (or failed: then every member of the group gets
-  // kUnavailable). `work` must not block or call back into the Database.
-  Status write(std::function<Status(Connection&)> work);
+  // Returns once the group's commit is done as `sync` says (or failed: then every member of the
+  // group gets kUnavailable). Deferred and durable writes queued together commit in two groups
+  // (deferred first, without fsync). `work` must not block or call back into the Database.
+  Status write(std::function<Status(Connection&)> work, Sync sync = Sync::kDurable);
 
   // Runs `read` on a read connection in one snapshot (BEGIN ... COMMIT around it).
   Status read(const std::function<Status(Connection&)>& read);
@@ -57,9 +67,12 @@ class Database {
 
   // Counters since open, for tests and benchmarks: `writes` calls to write() completed,
   // `groups` transactions committed (or failed) by the writer; writes/groups is the batching.
+  // `deferred_writes` and `deferred_groups` count those of them committed without fsync.
   struct Stats {
     std::uint64_t writes = 0;
     std::uint64_t groups = 0;
+    std::uint64_t deferred_writes = 0;
+    std::uint64_t deferred_groups = 0;
   };
   Stats stats() const;
 

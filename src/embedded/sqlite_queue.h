@@ -10,7 +10,9 @@
 // kNotFound for a queue that does not exist; kUnavailable when the database cannot write.
 // Times (SentTimestamp, visibility, delay, retention) come from the injected Clock; only a long
 // poll's wait is in real time. Thread-safe: every change runs in one Database write, so two
-// concurrent receivers never get the same message within its visibility timeout.
+// concurrent receivers never get the same message within its visibility timeout. Sends are
+// durable writes; receive and delete are deferred ones (Database::Sync::kDeferred: no fsync of
+// their own, on disk with the next durable commit), as a power cut losing them only redelivers.
 
 #include <cstdint>
 #include <memory>

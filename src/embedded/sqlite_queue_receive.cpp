@@ -112,6 +112,9 @@ Result<std::optional<std::int64_t>> SqliteQueue::earliest_visible_ms() {
   return earliest;
 }
 
+// Receive, delete and the DLQ moves are deferred writes (Database::Sync::kDeferred): visible at
+// once, on disk with the next durable commit. Losing them to a power cut only redelivers
+// messages, which at-least-once delivery allows; sends stay durable.
 Result<std::vector<ports::Message>> SqliteQueue::receive_now(int max_messages, int visibility) {
   std::vector<ports::Message> out;
   const std::int64_t now = clock_.now_ms();
@@ -166,7 +169,7 @@ Result<std::vector<ports::Message>> SqliteQueue::receive_now(int max_messages, i
       if (!moved) break;
     }
     return {};
-  });
+  }, Database::Sync::kDeferred);
   if (!written.ok()) return std::move(written).error();
   return out;
 }
@@ -182,7 +185,7 @@ Status SqliteQueue::remove(const std::string& receipt_handle) {
     if (Status s = (*stmt)->run(); !s.ok()) return s;
     if (c.changes() == 0) return invalid_handle(receipt_handle);
     return {};
-  });
+  }, Database::Sync::kDeferred);
 }
 
 Result<ports::DeleteBatchResult> SqliteQueue::remove_batch(
@@ -215,7 +218,7 @@ Result<ports::DeleteBatchResult> SqliteQueue::remove_batch(
       }
     }
     return {};
-  });
+  }, Database::Sync::kDeferred);
   if (!written.ok()) return std::move(written).error();
   return result;
 }

@@ -23,6 +23,7 @@ model::Result<std::optional<ports::StreamPosition>> SqliteCheckpointStore::load(
 model::Status SqliteCheckpointStore::save(const std::string& mapping_id,
                                           const ports::StreamPosition& position) {
   const std::int64_t now = clock_.now_ms();
+  // Deferred (no fsync of its own): a checkpoint lost to a power cut only redelivers records.
   return database_.write([&](embedded::Connection& c) -> model::Status {
     auto stmt = c.prepare(
         "INSERT INTO stream_checkpoints(mapping_id, position, updated_ms) VALUES (?, ?, ?) "
@@ -31,7 +32,7 @@ model::Status SqliteCheckpointStore::save(const std::string& mapping_id,
     if (!stmt.ok()) return std::move(stmt).error();
     (*stmt)->bind_text(1, mapping_id).bind_text(2, position.token).bind(3, now);
     return (*stmt)->run();
-  });
+  }, embedded::Database::Sync::kDeferred);
 }
 
 }  // namespace cartflow::platform
