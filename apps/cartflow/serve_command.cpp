@@ -173,7 +173,7 @@ int run_serve(const ServeArgs& args) {
     print_error(queue_mapping.error().message);
     return 1;
   }
-  PipelineMetrics pipeline_metrics(registry, system, **stream_mapping, **queue_mapping);
+  PipelineMetrics pipeline_metrics(registry, system, state, **stream_mapping, **queue_mapping);
 
   platform::HttpServerOptions http_options;
   http_options.host = args.host;

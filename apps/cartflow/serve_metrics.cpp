@@ -58,6 +58,7 @@ StreamLag stream_lag(System& system, const platform::StreamMapping& mapping) {
 }
 
 PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, System& system,
+                                 embedded::Database& database,
                                  const platform::StreamMapping& stream,
                                  const platform::QueueMapping& queue) {
   auto add = [&](const char* name, const char* help, platform::Labels labels,
@@ -108,7 +109,7 @@ PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, System& sy
           return c.ok() ? static_cast<double>(c->in_flight) : -1.0;
         });
   }
-  embedded::Database* db = &system.database();
+  embedded::Database* db = &database;
   add("cartflow_database_writes", "Writes committed by the embedded store's writer thread", {},
       [db] { return static_cast<double>(db->stats().writes); });
   add("cartflow_database_groups",

@@ -8,6 +8,7 @@
 
 #include <vector>
 
+#include "embedded/database.h"
 #include "system.h"
 #include "platform/metrics.h"
 #include "platform/queue_mapping.h"
@@ -41,7 +42,9 @@ class TimedHandler final : public functions::Handler {
 
 class PipelineMetrics {
  public:
-  PipelineMetrics(platform::MetricsRegistry& registry, System& system,
+  // `database` is the server's SQLite file (the whole store when embedded; API keys and the
+  // stream checkpoint with --backend aws): its writer's counters are exported.
+  PipelineMetrics(platform::MetricsRegistry& registry, System& system, embedded::Database& database,
                   const platform::StreamMapping& stream, const platform::QueueMapping& queue);
 
  private:
