@@ -68,10 +68,10 @@ void ApiGateway::record(const std::string& request_method, const std::string& ro
   // HTTP only, the rest counted as OTHER.
   static constexpr std::string_view kKnown[] = {"GET",    "HEAD",    "POST",  "PUT",  "DELETE",
                                                 "OPTIONS", "PATCH", "TRACE", "CONNECT"};
-  const std::string method =
-      std::find(std::begin(kKnown), std::end(kKnown), request_method) != std::end(kKnown)
-          ? request_method
-          : "OTHER";
+  // "" stays: the server refused the request before its method was read.
+  const bool known = request_method.empty() ||
+                     std::find(std::begin(kKnown), std::end(kKnown), request_method) != std::end(kKnown);
+  const std::string method = known ? request_method : "OTHER";
   metrics_
       .counter("cartflow_http_requests_total", "HTTP requests answered, by route and status",
                {{"method", method}, {"route", route}, {"status", std::to_string(status)}})
