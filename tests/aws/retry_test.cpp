@@ -69,7 +69,8 @@ TEST(JsonClient, SignsAndTargetsTheOperation) {
 
 TEST(JsonClient, RetriesThrottling500AndResetThenSucceeds) {
   Fixture f(RetryOptions{.max_attempts = 4});
-  // The reset comes first, on a fresh connection: curl re-sends by itself only on a reused one.
+  // The reset comes first, on a fresh connection (a request that may have reached the server
+  // is re-sent only by the retry strategy).
   f.script.responses = {LocalResponse{.reset = true},
                         aws_error(400, "ProvisionedThroughputExceededException", "slow down"),
                         aws_error(500, "InternalServerError", "boom")};

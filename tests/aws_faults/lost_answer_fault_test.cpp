@@ -76,8 +76,8 @@ TEST_F(LostAnswers, UnconditionalAddRetriedIsAppliedTwiceAsWithTheSdks) {
 }
 
 TEST_F(LostAnswers, LostAnswerOnAKeptAliveConnectionIsOneCountedRetry) {
-  // libcurl by itself re-sends a request on a fresh connection when a reused one dies before
-  // any answer byte. For a request that was sent whole, that re-send is left to the retry
+  // A reused connection that dies after the request went out, before any answer byte: the
+  // HTTP client never re-sends on its own (libcurl did); the re-send is left to the retry
   // strategy, so that max_attempts and the quota hold and nothing is re-sent behind its back.
   ASSERT_TRUE(table_->put({item("count", 0)}).ok());  // the connection is kept alive
   lose_next_answer();

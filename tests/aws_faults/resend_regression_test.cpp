@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Regressions found with the fault proxy, against a scripted endpoint on loopback:
-// - libcurl re-sent a POST by itself on a fresh connection when a kept-alive one died after the
-//   request went out, uncounted by the retry strategy (more attempts than max_attempts, and a
+// - the HTTP client (libcurl then; Beast now) re-sent a POST by itself on a fresh connection when
+//   a kept-alive one died after the request went out, uncounted by the retry strategy (more attempts than max_attempts, and a
 //   write re-sent behind its back);
 // - TransactWriteItems without a caller token went out without ClientRequestToken, so a retry
 //   after a lost answer applied the transaction again (the SDKs fill the token themselves).
@@ -55,7 +55,7 @@ TEST(HttpClientResend, PostWhoseAnswerIsLostOnAKeptAliveConnectionIsNotResent) {
 TEST(HttpClientResend, BodiesOfEverySizeAndMethodStillGoOut) {
   Scripted s;
   HttpClient http;
-  std::string big(300 * 1024, 'x');  // larger than curl's upload buffer
+  std::string big(300 * 1024, 'x');  // larger than one socket write
   for (const char* method : {"POST", "PUT", "DELETE"}) {
     ASSERT_TRUE(http.send({method, s.server.url() + "/", {}, big}).ok());
     ASSERT_TRUE(http.send({method, s.server.url() + "/", {}, ""}).ok());
