@@ -20,62 +20,11 @@
 
 #include "lambda_events.h"
 #include "lambda_process.h"
+#include "package_root.h"
 #include "runtime_emulator.h"
 
 namespace cartflow::tests {
 namespace {
-
-namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-std::string zip_path(const char* env_name, const std::string& file) {
-  if (const char* v = std::getenv(env_name); v != nullptr && *v != '\0') return v;
-  return std::string(CARTFLOW_SOURCE_DIR) + "/build/lambda/" + file;
-}
-
-// An empty root holding only the unpacked package, /tmp and the CA bundle.
-class PackageRoot {
- public:
-  PackageRoot(const std::string& zip, const std::string& tag) {
-    root_ = fs::temp_directory_path() / ("cartflow-lambda-root-" + tag + "-" + std::to_string(::getpid()));
-    fs::remove_all(root_);
-    fs::create_directories(root_ / "var/task");
-    fs::create_directories(root_ / "tmp");
-    fs::create_directories(root_ / "etc/pki/tls/certs");
-    const std::string unzip = "unzip -q -o '" + zip + "' -d '" + (root_ / "var/task").string() + "'";
-    ok_ = std::system(unzip.c_str()) == 0;
-    std::error_code ec;
-    fs::copy_file("/etc/ssl/certs/ca-certificates.crt", root_ / "etc/pki/tls/certs/ca-bundle.crt", ec);
-  }
-  ~PackageRoot() { fs::remove_all(root_); }
-  bool ok() const { return ok_; }
-  const fs::path& path() const { return root_; }
-  // Empties /tmp (a fresh execution environment).
-  void clear_tmp() {
-    for (const auto& entry : fs::directory_iterator(root_ / "tmp")) fs::remove_all(entry.path());
-  }
-
- private:
-  fs::path root_;
-  bool ok_ = false;
-};
-
-std::map<std::string, std::string> lambda_env(const RuntimeEmulator& emulator, const std::string& handler) {
-  // What Lambda sets on provided.al2023, LD_LIBRARY_PATH included: DT_RPATH must beat it.
-  return {{"AWS_LAMBDA_RUNTIME_API", emulator.address()},
-          {"_HANDLER", handler},
-          {"LAMBDA_TASK_ROOT", "/var/task"},
-          {"LAMBDA_RUNTIME_DIR", "/var/runtime"},
-          {"LD_LIBRARY_PATH", "/usr/local/lib64:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib"},
-          {"PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin"},
-          {"TABLE_NAME", "EcommerceAppTable"},
-          {"CARTFLOW_BACKEND", "embedded"},
-          {"AWS_REGION", "us-east-1"},
-          {"TZ", ":UTC"},
-          {"LANG", "en_US.UTF-8"}};
-}
-
-bool can_chroot() { return ::geteuid() == 0; }
 
 // Serves a few invocations of each handler from a fresh process in `root`; `prefix` runs the
 // bootstrap through an emulator (qemu) when not empty.
@@ -136,25 +85,9 @@ TEST(LambdaPackage, X86_64StartTimeAndMemory) {
   PackageRoot root(zip, "measure");
   ASSERT_TRUE(root.ok());
 
-  std::vector<double> start_ms;
-  std::vector<double> connect_ms;  // exec to the connection opened at the start of init
-  for (int i = 0; i < 20; ++i) {
-    root.clear_tmp();  // each start is a fresh environment: the store is created in init
-    RuntimeEmulator emulator;
-    const auto t0 = Clock::now();
-    ChildProcess child = spawn({"/var/task/bootstrap"}, lambda_env(emulator, "api"), root.path().string());
-    auto first = emulator.wait_first_next(std::chrono::seconds(60));
-    kill_child(child);
-    ASSERT_TRUE(first.has_value()) << "start " << i << " never reached /next";
-    start_ms.push_back(std::chrono::duration<double, std::milli>(*first - t0).count());
-    connect_ms.push_back(
-        std::chrono::duration<double, std::milli>(emulator.first_connection().value_or(*first) - t0).count());
-  }
-  std::sort(start_ms.begin(), start_ms.end());
-  std::sort(connect_ms.begin(), connect_ms.end());
-  const double median = (start_ms[9] + start_ms[10]) / 2;
-  const double connect_median = (connect_ms[9] + connect_ms[10]) / 2;
-
+  const StartTimes starts =
+      measure_starts(root, [](const RuntimeEmulator& emulator) { return lambda_env(emulator, "api"); });
+  ASSERT_TRUE(starts.error.empty()) << starts.error;
   root.clear_tmp();
   RuntimeEmulator emulator;
   ChildProcess child = spawn({"/var/task/bootstrap"}, lambda_env(emulator, "api"), root.path().string());
@@ -180,14 +113,14 @@ TEST(LambdaPackage, X86_64StartTimeAndMemory) {
     auto s = fs::file_size(p, ec);
     return ec ? -1 : static_cast<long long>(s);
   };
-  std::cout << "lambda-figures: exec-to-first-/next median of 20 (ms): " << median
-            << " (min " << start_ms.front() << ", max " << start_ms.back() << ")"
-            << "; exec-to-connect (before the store opens) median: " << connect_median << "\n"
+  std::cout << "lambda-figures: exec-to-first-/next median of 20 (ms): " << starts.median_ms
+            << " (min " << starts.min_ms << ", max " << starts.max_ms << ")"
+            << "; exec-to-connect (before the store opens) median: " << starts.connect_median_ms << "\n"
             << "lambda-figures: RSS at first /next (KiB): " << rss_before
             << "; after 1000 api invocations (KiB): " << rss_after << "\n"
             << "lambda-figures: zip bytes x86_64: " << size(zip) << ", arm64: "
             << size(zip_path("CARTFLOW_LAMBDA_ZIP_ARM64", "cartflow-arm64.zip")) << "\n";
-  ::testing::Test::RecordProperty("start_median_ms", std::to_string(median));
+  ::testing::Test::RecordProperty("start_median_ms", std::to_string(starts.median_ms));
   ::testing::Test::RecordProperty("rss_after_1000_kib", std::to_string(rss_after));
   EXPECT_GT(rss_after, 0);
 }

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The deployment package of `make lambda` unpacked into an otherwise empty root (the zip at
+// /var/task, an empty /tmp, a CA bundle at Amazon Linux's path; no /lib, /usr or
+// /etc/ld.so.cache), and the environment Lambda gives a provided.al2023 function. Shared by the
+// package tests on the embedded store and on DynamoDB Local + SQS.
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lambda_process.h"
+#include "runtime_emulator.h"
+
+namespace cartflow::tests {
+
+namespace fs = std::filesystem;
+
+// The zip named by environment variable `env_name`, else build/lambda/`file`.
+inline std::string zip_path(const char* env_name, const std::string& file) {
+  if (const char* v = std::getenv(env_name); v != nullptr && *v != '\0') return v;
+  return std::string(CARTFLOW_SOURCE_DIR) + "/build/lambda/" + file;
+}
+
+// An empty root holding only the unpacked package, /tmp and the CA bundle.
+class PackageRoot {
+ public:
+  PackageRoot(const std::string& zip, const std::string& tag) {
+    root_ = fs::temp_directory_path() / ("cartflow-lambda-root-" + tag + "-" + std::to_string(::getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "var/task");
+    fs::create_directories(root_ / "tmp");
+    fs::create_directories(root_ / "etc/pki/tls/certs");
+    const std::string unzip = "unzip -q -o '" + zip + "' -d '" + (root_ / "var/task").string() + "'";
+    ok_ = std::system(unzip.c_str()) == 0;
+    std::error_code ec;
+    fs::copy_file("/etc/ssl/certs/ca-certificates.crt", root_ / "etc/pki/tls/certs/ca-bundle.crt", ec);
+  }
+  ~PackageRoot() { fs::remove_all(root_); }
+  bool ok() const { return ok_; }
+  const fs::path& path() const { return root_; }
+  // Empties /tmp (a fresh execution environment).
+  void clear_tmp() {
+    for (const auto& entry : fs::directory_iterator(root_ / "tmp")) fs::remove_all(entry.path());
+  }
+
+ private:
+  fs::path root_;
+  bool ok_ = false;
+};
+
+inline std::map<std::string, std::string> lambda_env(const RuntimeEmulator& emulator, const std::string& handler) {
+  // What Lambda sets on provided.al2023 (CARTFLOW_BACKEND=embedded: the store in /tmp; callers
+  // replace it for the AWS backend), LD_LIBRARY_PATH included: DT_RPATH must beat it.
+  return {{"AWS_LAMBDA_RUNTIME_API", emulator.address()},
+          {"_HANDLER", handler},
+          {"LAMBDA_TASK_ROOT", "/var/task"},
+          {"LAMBDA_RUNTIME_DIR", "/var/runtime"},
+          {"LD_LIBRARY_PATH", "/usr/local/lib64:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib"},
+          {"PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin"},
+          {"TABLE_NAME", "EcommerceAppTable"},
+          {"CARTFLOW_BACKEND", "embedded"},
+          {"AWS_REGION", "us-east-1"},
+          {"TZ", ":UTC"},
+          {"LANG", "en_US.UTF-8"}};
+}
+
+// Exec-to-first-/next over fresh starts (each with an empty /tmp), in milliseconds; and exec to
+// the first connection to the Runtime API (opened at the start of init). `error` says which
+// start failed, if one did.
+struct StartTimes {
+  double median_ms = 0, min_ms = 0, max_ms = 0, connect_median_ms = 0;
+  std::string error;
+};
+
+using EnvironmentFor = std::function<std::map<std::string, std::string>(const RuntimeEmulator&)>;
+
+inline StartTimes measure_starts(PackageRoot& root, const EnvironmentFor& env, int count = 20) {
+  using Clock = std::chrono::steady_clock;
+  using Ms = std::chrono::duration<double, std::milli>;
+  std::vector<double> start_ms, connect_ms;
+  for (int i = 0; i < count; ++i) {
+    root.clear_tmp();
+    RuntimeEmulator emulator;
+    const auto t0 = Clock::now();
+    ChildProcess child = spawn({"/var/task/bootstrap"}, env(emulator), root.path().string());
+    auto first = emulator.wait_first_next(std::chrono::seconds(60));
+    kill_child(child);
+    if (!first) return {.error = "start " + std::to_string(i) + " never reached /next"};
+    start_ms.push_back(Ms(*first - t0).count());
+    connect_ms.push_back(Ms(emulator.first_connection().value_or(*first) - t0).count());
+  }
+  std::sort(start_ms.begin(), start_ms.end());
+  std::sort(connect_ms.begin(), connect_ms.end());
+  const auto median = [](const std::vector<double>& v) {
+    return (v[(v.size() - 1) / 2] + v[v.size() / 2]) / 2;
+  };
+  return {median(start_ms), start_ms.front(), start_ms.back(), median(connect_ms), ""};
+}
+
+// chroot needs root.
+inline bool can_chroot() { return ::geteuid() == 0; }
+
+}  // namespace cartflow::tests
