@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # The front door. `make run` starts the service; `make test` installs what is missing, builds
-# and runs the whole suite (release, ASan+UBSan, TSan on the concurrency programs, fuzz briefly).
+# and runs the whole suite (release; ASan+UBSan with the fuzz targets run briefly; TSan on the
+# concurrency programs).
 .PHONY: all deps build run test test-release test-asan test-tsan test-fuzz bench fuzz clean
 
 JOBS ?= $(shell nproc)
