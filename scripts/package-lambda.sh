@@ -21,8 +21,14 @@ out=$root/build/lambda
 
 scripts/install-deps.sh --lambda
 
+# x86_64 also gets -z pack-relative-relocs: the ~23,000 relative relocations of the PIE as
+# DT_RELR (7 KB instead of 550 KB of .rela.dyn that the loader reads at every start), 0.6 MB less
+# resident memory; the bundled loader (glibc 2.36) understands it, whatever glibc the target
+# has. Debian 12's aarch64 linker (binutils 2.40) cannot pack them yet.
 link_flags() {  # $1: loader file name
-  echo "-Wl,--dynamic-linker=/var/task/lib/$1 -Wl,-rpath,/var/task/lib -Wl,--disable-new-dtags"
+  local flags="-Wl,--dynamic-linker=/var/task/lib/$1 -Wl,-rpath,/var/task/lib -Wl,--disable-new-dtags"
+  [ "$1" = ld-linux-x86-64.so.2 ] && flags+=" -Wl,-z,pack-relative-relocs"
+  echo "$flags"
 }
 
 # Fewer shared objects start faster: SQLite and OpenSSL's libcrypto are linked from their static
