@@ -39,7 +39,7 @@ for bin in "$build"/bench_* "$build"/bench/bench_*; do
   cmd=("$bin" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
        "--benchmark_min_time=$min_time" "--benchmark_out=$out/$name.json"
        --benchmark_out_format=json)
-  commands+=("${cmd[*]#$root/}")
+  commands+=("${cmd[*]//$root\//}")  # every path relative to the checkout
   timeout 240 "${cmd[@]}" >"$out/$name.txt" 2>&1 || echo "bench: $name failed or timed out (see $out/$name.txt)"
 done
 

@@ -54,8 +54,9 @@ class LambdaPackageAwsTest : public ::testing::Test {
     dynamodb_ = new aws::testing::DynamoDbLocal();
     sqs_ = new aws::testing::SqsLocal(aws::testing::SqsPeer::kLocalAwsSqs);
     if (!dynamodb_->error().empty() || !sqs_->error().empty()) return;
-    created_ = aws::create_table(dynamodb_->client(), functions::table_description(kTable)).ok() &&
-               aws::create_queue(sqs_->client(), kQueue).ok();
+    auto queue_url = aws::create_queue(sqs_->client(), kQueue);
+    created_ = aws::create_table(dynamodb_->client(), functions::table_description(kTable)).ok() && queue_url.ok();
+    if (queue_url.ok()) queue_url_ = *queue_url;
   }
   static void TearDownTestSuite() {
     delete sqs_;
@@ -79,7 +80,7 @@ class LambdaPackageAwsTest : public ::testing::Test {
     auto env = lambda_env(emulator, handler);
     env.erase("CARTFLOW_BACKEND");
     env["TABLE_NAME"] = kTable;
-    env["UPDATE_CART_PRODUCT_SQS"] = kQueue;
+    env["UPDATE_CART_PRODUCT_SQS"] = queue_url_;  // the URL, as the template's !Ref gives it
     env["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb_->url();
     env["AWS_ENDPOINT_URL_SQS"] = sqs_->url();
     env["AWS_ACCESS_KEY_ID"] = "test";
@@ -106,6 +107,7 @@ class LambdaPackageAwsTest : public ::testing::Test {
   static inline aws::testing::DynamoDbLocal* dynamodb_ = nullptr;
   static inline aws::testing::SqsLocal* sqs_ = nullptr;
   static inline bool created_ = false;
+  static inline std::string queue_url_;
 };
 
 TEST_F(LambdaPackageAwsTest, EachHandlerDoesItsWorkOnDynamoDbAndSqs) {
