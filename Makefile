@@ -2,7 +2,7 @@
 # The front door. `make run` starts the service; `make test` installs what is missing, builds
 # and runs the whole suite (release; ASan+UBSan with the fuzz targets run briefly; TSan on the
 # concurrency programs).
-.PHONY: all deps build run test test-release test-asan test-tsan test-fuzz bench fuzz clean
+.PHONY: all deps test-deps build run test test-release test-asan test-tsan test-fuzz bench fuzz clean
 
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
@@ -11,8 +11,12 @@ PORT ?= 3000
 
 all: build
 
+# What building and running needs; test-deps adds the test suite's packages and npm peers.
 deps:
 	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
 
 build: deps
 	@cmake --preset release >/dev/null
@@ -25,22 +29,22 @@ run: deps
 	@./build/release/cartflow catalog load --db $(DB)
 	@./build/release/cartflow serve --db $(DB) --port $(PORT)
 
-test: deps
+test: test-deps
 	@scripts/test-all.sh
 
-test-release: deps
+test-release: test-deps
 	@scripts/test-all.sh release
 
-test-asan: deps
+test-asan: test-deps
 	@scripts/test-all.sh asan
 
-test-tsan: deps
+test-tsan: test-deps
 	@scripts/test-all.sh tsan
 
-test-fuzz: deps
+test-fuzz: test-deps
 	@scripts/test-all.sh fuzz
 
-bench: build
+bench: test-deps build
 	@scripts/bench.sh
 
 fuzz: deps

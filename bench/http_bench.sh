@@ -7,7 +7,9 @@
 #
 # Writes one JSON object per run to OUT_DIR/http_<name>.json (see bench/wrk_report.lua):
 # nginx_product, nginx_products, cartflow_product, cartflow_products, cartflow_cart,
-# cartflow_order. Everything runs in a temp folder, on free loopback ports, and is stopped on
+# cartflow_order. For each cartflow run, `perf stat` attached to the serve process during the
+# run adds its CPU time and its fdatasync calls (`cpu_ms`, `fdatasync`) to that object, so the
+# CPU per request covers the whole process (HTTP, handler, writer thread, pipeline). Everything runs in a temp folder, on free loopback ports, and is stopped on
 # exit. Needs wrk, curl and nginx (scripts/bench.sh installs nginx when it is missing).
 set -euo pipefail
 
@@ -35,12 +37,34 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# run_wrk NAME URL SCRIPT [extra env...]: one wrk run, its JSON report to OUT_DIR/http_NAME.json.
+# run_wrk NAME URL SCRIPT [PID]: one wrk run, its JSON report to OUT_DIR/http_NAME.json; with
+# PID, the CPU time and fdatasync calls of that process during the run are added to the report.
 run_wrk() {
-  local name=$1 url=$2 script=$3
+  local name=$1 url=$2 script=$3 pid=${4:-} perf_pid=""
   echo "http: $name ($url, ${seconds}s, $threads threads, $connections connections)" >&2
+  if [ -n "$pid" ] && command -v perf >/dev/null 2>&1; then
+    perf stat -x, -e task-clock,syscalls:sys_enter_fdatasync -p "$pid" \
+      -o "$out/http_$name.perf" &
+    perf_pid=$!
+    sleep 0.2  # attached before the first request
+  fi
   WRK_REPORT="$out/http_$name.json" wrk -t"$threads" -c"$connections" -d"${seconds}s" \
     --timeout 5s -s "$BENCH_DIR/$script" "$url" >"$out/http_$name.txt" 2>&1
+  if [ -n "$perf_pid" ]; then
+    kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
+    python3 - "$out/http_$name.json" "$out/http_$name.perf" <<'PY'
+import json, sys
+report_path, perf_path = sys.argv[1], sys.argv[2]
+report = json.loads(open(report_path).read().strip().splitlines()[-1])
+for line in open(perf_path):
+    f = line.strip().split(",")
+    if len(f) > 2 and f[2] == "task-clock" and f[0] not in ("", "<not counted>"):
+        report["cpu_ms"] = float(f[0])
+    if len(f) > 2 and f[2].endswith("fdatasync") and f[0] not in ("", "<not counted>"):
+        report["fdatasync"] = int(float(f[0]))
+open(report_path, "w").write(json.dumps(report) + "\n")
+PY
+  fi
   cat "$out/http_$name.json" >&2
 }
 
@@ -108,10 +132,10 @@ run_wrk nginx_products "http://127.0.0.1:$nginx_port/products" wrk_get.lua
 kill -TERM "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true; nginx_pid=""
 
 export WRK_API_KEY=$key WRK_PRODUCT_ID=$product_id
-run_wrk cartflow_product "$base/products/$product_id" wrk_get.lua
-run_wrk cartflow_products "$base/products" wrk_get.lua
-run_wrk cartflow_cart "$base" wrk_cart.lua
-run_wrk cartflow_order "$base" wrk_order.lua
+run_wrk cartflow_product "$base/products/$product_id" wrk_get.lua "$serve_pid"
+run_wrk cartflow_products "$base/products" wrk_get.lua "$serve_pid"
+run_wrk cartflow_cart "$base" wrk_cart.lua "$serve_pid"
+run_wrk cartflow_order "$base" wrk_order.lua "$serve_pid"
 
 # Sanity: the server survived the runs.
 curl -sf "$base/health" >/dev/null || { echo "http: cartflow serve stopped answering" >&2; exit 1; }

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Installs the Debian packages cartflow needs to build and test, only those missing, so a
-# machine that has them all needs no root. Then installs the pinned npm test peers from the
-# lockfile (test/peers), when that folder exists and its node_modules is stale.
+# Installs the Debian packages cartflow needs, only those missing, so a machine that has them
+# all needs no root.
+#   install-deps.sh           what building and running needs (`make run`, `make build`)
+#   install-deps.sh --test    that, plus what the test suite needs: its Debian packages and the
+#                             pinned npm test peers from the lockfile (tests/peers), when its
+#                             node_modules is stale (`make test`)
+#   install-deps.sh --lambda  the arm64 cross toolchain for `make lambda`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,13 +39,22 @@ if [ "${1:-}" = "--lambda" ]; then
   exit 0
 fi
 
+# Building (the release preset also configures the tests and benchmarks, so their libraries
+# are needed to configure) and running.
 packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev libsimdjson-dev rapidjson-dev
   libsqlite3-dev sqlite3 libssl-dev
   libfmt-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-  zip unzip jq curl wrk
+  curl
 )
+# Only the tests use these.
+test_packages=(
+  zip unzip jq wrk
+)
+with_tests=false
+[ "${1:-}" = "--test" ] && with_tests=true
+$with_tests && packages+=("${test_packages[@]}")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -53,7 +66,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ -f tests/peers/package-lock.json ]; then
+if $with_tests && [ -f tests/peers/package-lock.json ]; then
   if [ ! -f tests/peers/node_modules/.package-lock.json ] ||
      ! cmp -s tests/peers/package-lock.json tests/peers/node_modules/.lock-stamp; then
     echo "install-deps: npm ci in tests/peers"
