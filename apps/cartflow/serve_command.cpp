@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "aws_system.h"
 #include "embedded_system.h"
+#include "functions/api.h"
 #include "platform/api_gateway.h"
 #include "platform/api_keys.h"
 #include "platform/http_server.h"
@@ -146,7 +147,12 @@ int run_serve(const ServeArgs& args) {
   }
 
   platform::MetricsRegistry registry;
-  TimedHandler api(*system.handler("api"), registry);
+  auto* api_handler = dynamic_cast<functions::ApiHandler*>(system.handler("api"));
+  if (api_handler == nullptr) {
+    print_error("internal error: the system has no api handler");
+    return 1;
+  }
+  TimedApiHandler api(*api_handler, registry);
   TimedHandler process_cart_products(*system.handler("process-cart-products"), registry);
   TimedHandler update_cart_status(*system.handler("update-cart-status"), registry);
   platform::ApiGateway gateway(api, keys->get(), system.clock(), registry);

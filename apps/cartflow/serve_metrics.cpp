@@ -39,6 +39,23 @@ model::Result<std::string> TimedHandler::invoke(std::string_view event_json,
   return result;
 }
 
+TimedApiHandler::TimedApiHandler(functions::ApiRequestHandler& inner,
+                                 platform::MetricsRegistry& registry)
+    : inner_(inner),
+      duration_(registry.histogram("cartflow_handler_duration_seconds",
+                                   "Duration of handler invocations", {{"function", "api"}})) {
+  (void)registry.counter("cartflow_handler_errors_total",
+                         "Handler invocations that ended in a function error",
+                         {{"function", "api"}});
+}
+
+functions::ApiResponse TimedApiHandler::serve(const functions::ApiRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
+  functions::ApiResponse response = inner_.serve(request);
+  duration_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return response;
+}
+
 StreamLag stream_lag(System& system, const platform::StreamMapping& mapping) {
   StreamLag lag;
   auto latest = system.change_stream().latest();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "embedded/database.h"
+#include "functions/api_request.h"
 #include "system.h"
 #include "platform/metrics.h"
 #include "platform/queue_mapping.h"
@@ -38,6 +39,19 @@ class TimedHandler final : public functions::Handler {
   functions::Handler& inner_;
   platform::Histogram& duration_;
   platform::Counter& errors_;
+};
+
+// The same for the api's typed door (what the gateway calls): the duration of each request in
+// cartflow_handler_duration_seconds{function="api"}. The typed door has no function errors (every
+// failure is an HTTP status), so cartflow_handler_errors_total{function="api"} stays 0.
+class TimedApiHandler final : public functions::ApiRequestHandler {
+ public:
+  TimedApiHandler(functions::ApiRequestHandler& inner, platform::MetricsRegistry& registry);
+  functions::ApiResponse serve(const functions::ApiRequest& request) override;
+
+ private:
+  functions::ApiRequestHandler& inner_;
+  platform::Histogram& duration_;
 };
 
 class PipelineMetrics {

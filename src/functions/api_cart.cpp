@@ -32,12 +32,12 @@ model::Cond open_item_condition() {
 
 }  // namespace
 
-ApiGatewayResponse add_to_cart(RequestContext& ctx) {
+ApiResponse add_to_cart(RequestContext& ctx) {
   auto user = id_param(ctx, "user_id");
-  if (auto* r = std::get_if<ApiGatewayResponse>(&user)) return std::move(*r);
+  if (auto* r = std::get_if<ApiResponse>(&user)) return std::move(*r);
   const std::string& user_id = std::get<std::string>(user);
   auto body = json_body(ctx);
-  if (auto* r = std::get_if<ApiGatewayResponse>(&body)) return std::move(*r);
+  if (auto* r = std::get_if<ApiResponse>(&body)) return std::move(*r);
   auto request = domain::parse_add_to_cart(std::get<model::Item>(body));
   if (auto* e = std::get_if<domain::FieldError>(&request)) return field_error(ctx, *e);
   const auto& add = std::get<domain::AddToCartRequest>(request);
@@ -57,7 +57,7 @@ ApiGatewayResponse add_to_cart(RequestContext& ctx) {
   std::string body_text = "{\"productId\":";
   model::append_json_string(body_text, add.product_id);
   body_text += ",\"message\":\"product added to cart\"}";
-  ApiGatewayResponse response = json_response(ctx, 200, std::move(body_text));
+  ApiResponse response = json_response(ctx, 200, std::move(body_text));
 
   // Optimistic: replace exactly the incarnation we read, so that addedOn stays unique.
   for (int attempt = 0; attempt < 4; ++attempt) {
@@ -92,9 +92,9 @@ ApiGatewayResponse add_to_cart(RequestContext& ctx) {
                         "product_id");
 }
 
-ApiGatewayResponse get_cart(RequestContext& ctx) {
+ApiResponse get_cart(RequestContext& ctx) {
   auto user = id_param(ctx, "user_id");
-  if (auto* r = std::get_if<ApiGatewayResponse>(&user)) return std::move(*r);
+  if (auto* r = std::get_if<ApiResponse>(&user)) return std::move(*r);
   ports::QueryRequest q;
   q.key_condition =
       model::KeyCondition::hash(std::string(domain::kPk), domain::user_pk(std::get<std::string>(user)))
@@ -113,11 +113,11 @@ ApiGatewayResponse get_cart(RequestContext& ctx) {
   return json_response(ctx, 200, std::move(body));
 }
 
-ApiGatewayResponse remove_from_cart(RequestContext& ctx) {
+ApiResponse remove_from_cart(RequestContext& ctx) {
   auto user = id_param(ctx, "user_id");
-  if (auto* r = std::get_if<ApiGatewayResponse>(&user)) return std::move(*r);
+  if (auto* r = std::get_if<ApiResponse>(&user)) return std::move(*r);
   auto product = id_param(ctx, "product_id");
-  if (auto* r = std::get_if<ApiGatewayResponse>(&product)) return std::move(*r);
+  if (auto* r = std::get_if<ApiResponse>(&product)) return std::move(*r);
   const std::string& user_id = std::get<std::string>(user);
   const std::string& product_id = std::get<std::string>(product);
   ports::DeleteRequest request{cart_key(user_id, product_id),

@@ -13,15 +13,17 @@
 
 namespace cartflow::functions::api {
 
-ApiGatewayResponse json_response(const RequestContext& ctx, int status, std::string body) {
-  ApiGatewayResponse r;
-  r.status_code = status;
-  r.headers = {{"Content-Type", "application/json"}, {"X-Request-Id", ctx.request_id}};
+ApiResponse json_response(const RequestContext& ctx, int status, std::string body) {
+  ApiResponse r;
+  r.status = status;
+  r.headers.reserve(3);
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.headers.emplace_back("X-Request-Id", ctx.request_id);
   r.body = std::move(body);
   return r;
 }
 
-ApiGatewayResponse error_response(const RequestContext& ctx, int status, std::string_view code,
+ApiResponse error_response(const RequestContext& ctx, int status, std::string_view code,
                                   std::string_view message, std::string_view field,
                                   std::string_view extra) {
   std::string body = "{\"message\":";
@@ -42,7 +44,7 @@ ApiGatewayResponse error_response(const RequestContext& ctx, int status, std::st
   return json_response(ctx, status, std::move(body));
 }
 
-ApiGatewayResponse field_error(const RequestContext& ctx, const domain::FieldError& e) {
+ApiResponse field_error(const RequestContext& ctx, const domain::FieldError& e) {
   static const std::array<std::string_view, 5> kUnprocessable{
       "ITEM_NOT_IN_CART", "QUANTITY_MISMATCH", "PRODUCT_NOT_FOUND", "ORDER_TOTAL_MISMATCH",
       "TOTAL_TOO_LARGE"};
@@ -53,7 +55,7 @@ ApiGatewayResponse field_error(const RequestContext& ctx, const domain::FieldErr
   return error_response(ctx, status, e.code, e.message, e.field);
 }
 
-ApiGatewayResponse store_error(const RequestContext& ctx, const model::Error& error) {
+ApiResponse store_error(const RequestContext& ctx, const model::Error& error) {
   std::string line = "{\"level\":\"ERROR\",\"message\":\"store request failed\",\"request_id\":";
   model::append_json_string(line, ctx.request_id);
   line += ",\"error_code\":";
@@ -69,10 +71,10 @@ ApiGatewayResponse store_error(const RequestContext& ctx, const model::Error& er
     return r;
   }
   return error_response(ctx, 500, "INTERNAL_ERROR",
-                        "internal error; quote request id " + ctx.request_id);
+                        "internal error; quote request id " + std::string(ctx.request_id));
 }
 
-std::variant<model::Item, ApiGatewayResponse> json_body(const RequestContext& ctx) {
+std::variant<model::Item, ApiResponse> json_body(const RequestContext& ctx) {
   if (!ctx.has_body || ctx.body.find_first_not_of(" \t\r\n") == std::string::npos) {
     return error_response(ctx, 400, "MISSING_BODY", "a JSON object body is required", "body");
   }
@@ -88,18 +90,18 @@ std::variant<model::Item, ApiGatewayResponse> json_body(const RequestContext& ct
   return std::move(*item);
 }
 
-std::variant<std::string, ApiGatewayResponse> id_param(const RequestContext& ctx,
+std::variant<std::string, ApiResponse> id_param(const RequestContext& ctx,
                                                        std::string_view name) {
-  auto it = ctx.params.find(name);
-  std::string value = it == ctx.params.end() ? std::string() : it->second;
+  const std::string* found = ctx.request.path_param(name);
+  std::string_view value = found == nullptr ? std::string_view() : std::string_view(*found);
   auto checked = domain::path_id(value, name);
   if (auto* e = std::get_if<domain::FieldError>(&checked)) return field_error(ctx, *e);
   return std::get<std::string>(checked);
 }
 
-std::variant<std::int64_t, ApiGatewayResponse> limit_param(const RequestContext& ctx,
+std::variant<std::int64_t, ApiResponse> limit_param(const RequestContext& ctx,
                                                            std::int64_t default_limit) {
-  auto text = ctx.request.query("limit");
+  auto text = ctx.request.query_param("limit");
   if (!text) return default_limit;
   auto checked = domain::page_size(*text, "limit");
   if (auto* e = std::get_if<domain::FieldError>(&checked)) return field_error(ctx, *e);

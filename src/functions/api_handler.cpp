@@ -12,9 +12,7 @@ namespace cartflow::functions {
 
 namespace {
 
-using events::ApiGatewayResponse;
-
-ApiGatewayResponse dispatch(api::RequestContext& ctx, RouteId id) {
+ApiResponse dispatch(api::RequestContext& ctx, RouteId id) {
   switch (id) {
     case RouteId::kLoadProducts: return api::load_products(ctx);
     case RouteId::kListProducts: return api::list_products(ctx);
@@ -33,6 +31,18 @@ ApiGatewayResponse dispatch(api::RequestContext& ctx, RouteId id) {
   return api::error_response(ctx, 500, "INTERNAL_ERROR", "internal error");
 }
 
+std::string too_large_message() {
+  return "the body exceeds " + std::to_string(domain::kMaxBodyBytes) + " bytes";
+}
+
+events::ApiGatewayResponse to_proxy_response(ApiResponse r) {
+  events::ApiGatewayResponse out;
+  out.status_code = r.status;
+  out.headers = std::move(r.headers);
+  out.body = std::move(r.body);
+  return out;
+}
+
 }  // namespace
 
 ApiHandler::ApiHandler(ports::Table& table, const ports::Clock& clock, ApiOptions options)
@@ -45,57 +55,85 @@ model::Result<std::string> ApiHandler::invoke(std::string_view event_json,
   return events::to_json(handle(*request, context));
 }
 
-ApiGatewayResponse ApiHandler::handle(const events::ApiGatewayRequest& request,
-                                      const InvocationContext& context) {
+events::ApiGatewayResponse ApiHandler::handle(const events::ApiGatewayRequest& event,
+                                              const InvocationContext& context) {
+  // The Lambda edge: the event decoded into the typed request, the answer encoded back.
+  std::string generated_id;
+  ApiRequest request;
+  request.method = event.http_method;
+  request.path = event.path;
+  request.request_id = event.request_context.request_id;
+  if (request.request_id.empty()) request.request_id = context.request_id;
+  if (request.request_id.empty()) request.request_id = generated_id = api::uuid_v4();
+  request.source_ip = event.request_context.source_ip;
+  request.api_key = event.request_context.api_key;
+  // headers (last value) win over multiValueHeaders' last value, as header() always read them.
+  for (const auto& [name, values] : event.multi_value_headers) {
+    if (!values.empty() && event.headers.count(name) == 0) request.headers.emplace_back(name, values.back());
+  }
+  for (const auto& [name, value] : event.headers) request.headers.emplace_back(name, value);
+  for (const auto& [name, values] : event.multi_value_query_string_parameters) {
+    if (!values.empty() && event.query_string_parameters.count(name) == 0) {
+      request.query.emplace_back(name, values.back());
+    }
+  }
+  for (const auto& [name, value] : event.query_string_parameters) request.query.emplace_back(name, value);
+
   api::ApiConfig config{options_.idempotency_ttl_s};
-  api::RequestContext ctx{table_, clock_, config, request, {}, {}, {}, false};
-  ctx.request_id = !request.request_context.request_id.empty() ? request.request_context.request_id
-                   : !context.request_id.empty()                ? context.request_id
-                                                                : api::uuid_v4();
+  api::RequestContext ctx{table_, clock_, config, request, request.request_id, {}, false};
+  RouteMatch match = match_route(event.http_method, event.path);
+  if (match.route == nullptr) {
+    if (match.allowed_methods.empty()) {
+      return to_proxy_response(api::error_response(
+          ctx, 404, "ROUTE_NOT_FOUND", "no route for " + event.http_method + " " + event.path,
+          "path"));
+    }
+    std::string allow;
+    for (auto m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + std::string(m);
+    auto r = api::error_response(ctx, 405, "METHOD_NOT_ALLOWED",
+                                 event.http_method + " is not allowed on " + event.path +
+                                     "; allowed: " + allow,
+                                 "httpMethod");
+    r.headers.emplace_back("Allow", allow);
+    return to_proxy_response(std::move(r));
+  }
+  request.route = match.route;
+  request.path_params = std::move(match.params);
+  std::string decoded;
+  if (event.body) {
+    // Checked before decoding too, so that a huge base64 body is not decoded to be refused.
+    if (event.body->size() > domain::kMaxBodyBytes * 4 / 3 + 4) {
+      return to_proxy_response(
+          api::error_response(ctx, 413, "PAYLOAD_TOO_LARGE", too_large_message(), "body"));
+    }
+    if (event.is_base64_encoded) {
+      auto bytes = model::base64_decode(*event.body);
+      if (!bytes.ok()) {
+        return to_proxy_response(api::error_response(ctx, 400, "INVALID_BODY",
+                                                     "the body is not valid base64", "body"));
+      }
+      decoded = std::move(*bytes);
+      request.body = decoded;
+    } else {
+      request.body = *event.body;
+    }
+    request.has_body = true;
+  }
+  return to_proxy_response(serve(request));
+}
+
+ApiResponse ApiHandler::serve(const ApiRequest& request) {
+  api::ApiConfig config{options_.idempotency_ttl_s};
+  api::RequestContext ctx{table_, clock_, config, request, request.request_id, request.body,
+                          request.has_body};
   try {
-    RouteMatch match = match_route(request.http_method, request.path);
-    if (match.route == nullptr) {
-      if (match.allowed_methods.empty()) {
-        return api::error_response(ctx, 404, "ROUTE_NOT_FOUND",
-                                   "no route for " + request.http_method + " " + request.path,
-                                   "path");
-      }
-      std::string allow;
-      for (auto m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + std::string(m);
-      auto r = api::error_response(ctx, 405, "METHOD_NOT_ALLOWED",
-                                   request.http_method + " is not allowed on " + request.path +
-                                       "; allowed: " + allow,
-                                   "httpMethod");
-      r.headers.emplace_back("Allow", allow);
-      return r;
+    if (request.route == nullptr) {
+      return api::error_response(ctx, 500, "INTERNAL_ERROR", "no route was matched");
     }
-    ctx.params = std::move(match.params);
-    if (request.body) {
-      if (request.body->size() > domain::kMaxBodyBytes * 4 / 3 + 4) {
-        return api::error_response(ctx, 413, "PAYLOAD_TOO_LARGE",
-                                   "the body exceeds " + std::to_string(domain::kMaxBodyBytes) +
-                                       " bytes",
-                                   "body");
-      }
-      if (request.is_base64_encoded) {
-        auto decoded = model::base64_decode(*request.body);
-        if (!decoded.ok()) {
-          return api::error_response(ctx, 400, "INVALID_BODY", "the body is not valid base64",
-                                     "body");
-        }
-        ctx.body = std::move(*decoded);
-      } else {
-        ctx.body = *request.body;
-      }
-      if (ctx.body.size() > domain::kMaxBodyBytes) {
-        return api::error_response(ctx, 413, "PAYLOAD_TOO_LARGE",
-                                   "the body exceeds " + std::to_string(domain::kMaxBodyBytes) +
-                                       " bytes",
-                                   "body");
-      }
-      ctx.has_body = true;
+    if (request.body.size() > domain::kMaxBodyBytes) {
+      return api::error_response(ctx, 413, "PAYLOAD_TOO_LARGE", too_large_message(), "body");
     }
-    return dispatch(ctx, match.route->id);
+    return dispatch(ctx, request.route->id);
   } catch (const std::exception& e) {
     return api::store_error(ctx, model::Error::internal(std::string("exception: ") + e.what()));
   } catch (...) {
@@ -105,8 +143,8 @@ ApiGatewayResponse ApiHandler::handle(const events::ApiGatewayRequest& request,
 
 namespace api {
 
-ApiGatewayResponse openapi_document(RequestContext& ctx, bool json) {
-  ApiGatewayResponse r = json_response(
+ApiResponse openapi_document(RequestContext& ctx, bool json) {
+  ApiResponse r = json_response(
       ctx, 200, std::string(json ? functions::openapi_json() : functions::openapi_yaml()));
   if (!json) r.headers[0].second = "application/yaml";
   return r;

@@ -42,11 +42,12 @@ Idempotency::Idempotency(RequestContext& ctx) : ctx_(ctx) {
   }
   key_ = *key;
   // The same JSON with other spacing or member order is the same request.
-  std::string canonical = ctx.body;
+  std::string canonical(ctx.body);
   if (auto parsed = model::parse_plain_json(ctx.body); parsed.ok()) {
     canonical = model::to_plain_json(*parsed);
   }
-  hash_ = sha256_hex(ctx.request.http_method + "\n" + ctx.request.path + "\n" + canonical);
+  hash_ = sha256_hex(std::string(ctx.request.method) + "\n" + std::string(ctx.request.path) + "\n" +
+                     canonical);
   auto record = ctx.table.get(ports::GetRequest{record_key(*key_), true, std::nullopt});
   if (!record.ok()) {
     early_ = store_error(ctx, record.error());
@@ -55,7 +56,7 @@ Idempotency::Idempotency(RequestContext& ctx) : ctx_(ctx) {
   early_ = check(*record);
 }
 
-std::optional<ApiGatewayResponse> Idempotency::check(const std::optional<model::Item>& record) {
+std::optional<ApiResponse> Idempotency::check(const std::optional<model::Item>& record) {
   if (!record) return std::nullopt;
   std::int64_t now_s = ctx_.clock.now_ms() / 1000;
   if (integer_at(*record, "expires_at") <= now_s) return std::nullopt;
@@ -63,18 +64,18 @@ std::optional<ApiGatewayResponse> Idempotency::check(const std::optional<model::
     return error_response(ctx_, 422, "IDEMPOTENCY_KEY_REUSED",
                           "Idempotency-Key was already used with another request", kHeader);
   }
-  ApiGatewayResponse replay =
+  ApiResponse replay =
       json_response(ctx_, static_cast<int>(integer_at(*record, "status_code")),
                     string_at(*record, "response_body"));
   replay.headers.emplace_back("Idempotent-Replayed", "true");
   return replay;
 }
 
-ports::TransactAction Idempotency::record(const ApiGatewayResponse& response) const {
+ports::TransactAction Idempotency::record(const ApiResponse& response) const {
   std::int64_t now_ms = ctx_.clock.now_ms();
   model::Item item = record_key(*key_);
   item["request_hash"] = hash_;
-  item["status_code"] = model::AttributeValue::integer(response.status_code);
+  item["status_code"] = model::AttributeValue::integer(response.status);
   item["response_body"] = response.body;
   item["expires_at"] = model::AttributeValue::integer(now_ms / 1000 + ctx_.config.idempotency_ttl_s);
   item["created_at"] = domain::iso8601_ms(now_ms);
@@ -85,7 +86,7 @@ ports::TransactAction Idempotency::record(const ApiGatewayResponse& response) co
   return ports::TransactAction{ports::PutRequest{std::move(item), absent_or_expired}};
 }
 
-std::optional<ApiGatewayResponse> Idempotency::after_conflict() {
+std::optional<ApiResponse> Idempotency::after_conflict() {
   auto record = ctx_.table.get(ports::GetRequest{record_key(*key_), true, std::nullopt});
   if (!record.ok()) return store_error(ctx_, record.error());
   return check(*record);

@@ -22,26 +22,26 @@ class Idempotency {
   // send it (a replay, a 400 for a malformed key, a 422 for a reused key, or a store error).
   explicit Idempotency(RequestContext& ctx);
 
-  const std::optional<ApiGatewayResponse>& early() const { return early_; }
+  const std::optional<ApiResponse>& early() const { return early_; }
   bool active() const { return key_.has_value(); }
 
   // The put of the record for `response`, conditional on no live record; add it as the last
   // action of the request's transaction. Only when active().
-  ports::TransactAction record(const ApiGatewayResponse& response) const;
+  ports::TransactAction record(const ApiResponse& response) const;
 
   // After the request's transaction failed on a condition: when a concurrent request with the
   // same key committed first, the response to send (its replay, or 422 for another body);
   // std::nullopt when no live record exists (the failure has another cause). Only when active().
-  std::optional<ApiGatewayResponse> after_conflict();
+  std::optional<ApiResponse> after_conflict();
 
  private:
   // The response for a live record, or std::nullopt when the record is absent or expired.
-  std::optional<ApiGatewayResponse> check(const std::optional<model::Item>& record);
+  std::optional<ApiResponse> check(const std::optional<model::Item>& record);
 
   RequestContext& ctx_;
   std::optional<std::string> key_;
   std::string hash_;
-  std::optional<ApiGatewayResponse> early_;
+  std::optional<ApiResponse> early_;
 };
 
 }  // namespace cartflow::functions::api

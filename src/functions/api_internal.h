@@ -13,15 +13,13 @@
 #include <vector>
 
 #include "domain/validation.h"
-#include "events/api_gateway.h"
+#include "functions/api_request.h"
 #include "model/attribute_value.h"
 #include "ports/clock.h"
 #include "ports/table.h"
 
 namespace cartflow::functions::api {
 
-using events::ApiGatewayRequest;
-using events::ApiGatewayResponse;
 
 struct ApiConfig {
   std::int64_t idempotency_ttl_s = 24 * 60 * 60;
@@ -31,33 +29,32 @@ struct RequestContext {
   ports::Table& table;
   const ports::Clock& clock;
   const ApiConfig& config;
-  const ApiGatewayRequest& request;
-  std::map<std::string, std::string, std::less<>> params;  // path parameters
-  std::string request_id;
-  std::string body;  // decoded (base64 undone); empty when none
+  const ApiRequest& request;
+  std::string_view request_id;  // request.request_id
+  std::string_view body;        // request.body; empty when none
   bool has_body = false;
 };
 
 // A JSON response with the standard headers (Content-Type, X-Request-Id).
-ApiGatewayResponse json_response(const RequestContext& ctx, int status, std::string body);
+ApiResponse json_response(const RequestContext& ctx, int status, std::string body);
 // {"message": ..., "code": ..., "field"?: ..., "request_id": ...} plus `extra` (pre-rendered
 // JSON members, e.g. "\"computed_total\":123").
-ApiGatewayResponse error_response(const RequestContext& ctx, int status, std::string_view code,
+ApiResponse error_response(const RequestContext& ctx, int status, std::string_view code,
                                   std::string_view message, std::string_view field = {},
                                   std::string_view extra = {});
 // A FieldError as 400 (or the status its code calls for: 422 for business rule violations).
-ApiGatewayResponse field_error(const RequestContext& ctx, const domain::FieldError& error);
+ApiResponse field_error(const RequestContext& ctx, const domain::FieldError& error);
 // A store failure: 503 for throttling and unavailability (Retry-After), 500 otherwise; the
 // detail is logged with the request id, never returned.
-ApiGatewayResponse store_error(const RequestContext& ctx, const model::Error& error);
+ApiResponse store_error(const RequestContext& ctx, const model::Error& error);
 
 // The request body as a JSON object. On failure returns the 400 response to send.
-std::variant<model::Item, ApiGatewayResponse> json_body(const RequestContext& ctx);
+std::variant<model::Item, ApiResponse> json_body(const RequestContext& ctx);
 // A path parameter checked as an identifier; on failure the 400 response to send.
-std::variant<std::string, ApiGatewayResponse> id_param(const RequestContext& ctx,
+std::variant<std::string, ApiResponse> id_param(const RequestContext& ctx,
                                                        std::string_view name);
 // The `limit` query parameter (default when absent); on failure the 400 response.
-std::variant<std::int64_t, ApiGatewayResponse> limit_param(const RequestContext& ctx,
+std::variant<std::int64_t, ApiResponse> limit_param(const RequestContext& ctx,
                                                            std::int64_t default_limit);
 
 // Opaque pagination tokens: base64url of the LastEvaluatedKey in DynamoDB JSON.
@@ -77,16 +74,16 @@ std::string uuid_v4();
 std::string sha256_hex(std::string_view data);
 
 // Routes.
-ApiGatewayResponse load_products(RequestContext& ctx);
-ApiGatewayResponse list_products(RequestContext& ctx);
-ApiGatewayResponse get_product(RequestContext& ctx);
-ApiGatewayResponse add_to_cart(RequestContext& ctx);
-ApiGatewayResponse get_cart(RequestContext& ctx);
-ApiGatewayResponse remove_from_cart(RequestContext& ctx);
-ApiGatewayResponse place_order(RequestContext& ctx);
-ApiGatewayResponse get_order(RequestContext& ctx);
-ApiGatewayResponse cancel_order(RequestContext& ctx);
-ApiGatewayResponse list_user_orders(RequestContext& ctx);
-ApiGatewayResponse openapi_document(RequestContext& ctx, bool json);
+ApiResponse load_products(RequestContext& ctx);
+ApiResponse list_products(RequestContext& ctx);
+ApiResponse get_product(RequestContext& ctx);
+ApiResponse add_to_cart(RequestContext& ctx);
+ApiResponse get_cart(RequestContext& ctx);
+ApiResponse remove_from_cart(RequestContext& ctx);
+ApiResponse place_order(RequestContext& ctx);
+ApiResponse get_order(RequestContext& ctx);
+ApiResponse cancel_order(RequestContext& ctx);
+ApiResponse list_user_orders(RequestContext& ctx);
+ApiResponse openapi_document(RequestContext& ctx, bool json);
 
 }  // namespace cartflow::functions::api

@@ -17,16 +17,16 @@ model::Item order_key(const std::string& order_id) {
                      {std::string(domain::kSk), domain::order_pk(order_id)}};
 }
 
-ApiGatewayResponse order_not_found(const RequestContext& ctx, const std::string& order_id) {
+ApiResponse order_not_found(const RequestContext& ctx, const std::string& order_id) {
   return error_response(ctx, 404, "ORDER_NOT_FOUND", "order " + order_id + " not found",
                         "order_id");
 }
 
 }  // namespace
 
-ApiGatewayResponse get_order(RequestContext& ctx) {
+ApiResponse get_order(RequestContext& ctx) {
   auto id = id_param(ctx, "order_id");
-  if (auto* r = std::get_if<ApiGatewayResponse>(&id)) return std::move(*r);
+  if (auto* r = std::get_if<ApiResponse>(&id)) return std::move(*r);
   const std::string& order_id = std::get<std::string>(id);
   auto item = ctx.table.get(ports::GetRequest{order_key(order_id), true, std::nullopt});
   if (!item.ok()) return store_error(ctx, item.error());
@@ -34,9 +34,9 @@ ApiGatewayResponse get_order(RequestContext& ctx) {
   return json_response(ctx, 200, model::to_plain_json(domain::public_view(std::move(**item))));
 }
 
-ApiGatewayResponse cancel_order(RequestContext& ctx) {
+ApiResponse cancel_order(RequestContext& ctx) {
   auto id = id_param(ctx, "order_id");
-  if (auto* r = std::get_if<ApiGatewayResponse>(&id)) return std::move(*r);
+  if (auto* r = std::get_if<ApiResponse>(&id)) return std::move(*r);
   const std::string& order_id = std::get<std::string>(id);
   model::Update update;
   update.set(model::path("order_status"), std::string(domain::kStatusCancelled));
@@ -64,11 +64,11 @@ ApiGatewayResponse cancel_order(RequestContext& ctx) {
                         "order_id", "\"order_status\":\"" + current + "\"");
 }
 
-ApiGatewayResponse list_user_orders(RequestContext& ctx) {
+ApiResponse list_user_orders(RequestContext& ctx) {
   auto user = id_param(ctx, "user_id");
-  if (auto* r = std::get_if<ApiGatewayResponse>(&user)) return std::move(*r);
+  if (auto* r = std::get_if<ApiResponse>(&user)) return std::move(*r);
   auto limit = limit_param(ctx, domain::kDefaultPageSize);
-  if (auto* r = std::get_if<ApiGatewayResponse>(&limit)) return std::move(*r);
+  if (auto* r = std::get_if<ApiResponse>(&limit)) return std::move(*r);
   std::string gsi_pk = domain::user_pk(std::get<std::string>(user));
   ports::QueryRequest q;
   q.index_name = std::string(domain::kUserOrdersIndex);
@@ -78,7 +78,7 @@ ApiGatewayResponse list_user_orders(RequestContext& ctx) {
                                   std::string(domain::kOrderPrefix));
   q.scan_forward = false;  // newest first
   q.limit = static_cast<std::size_t>(std::get<std::int64_t>(limit));
-  if (auto token = ctx.request.query("next_token")) {
+  if (auto token = ctx.request.query_param("next_token")) {
     auto key = decode_page_token(*token);
     bool ours = key && key->size() == 4 && key->count(domain::kPk) != 0 &&
                 key->count(domain::kSk) != 0 && key->count(domain::kGsi1Sk) != 0 &&

@@ -61,9 +61,9 @@ std::string order_json(const domain::Order& order, const model::Item& stored) {
 
 }  // namespace
 
-ApiGatewayResponse place_order(RequestContext& ctx) {
+ApiResponse place_order(RequestContext& ctx) {
   auto body = json_body(ctx);
-  if (auto* r = std::get_if<ApiGatewayResponse>(&body)) return std::move(*r);
+  if (auto* r = std::get_if<ApiResponse>(&body)) return std::move(*r);
   auto parsed = domain::parse_place_order(std::get<model::Item>(body));
   if (auto* e = std::get_if<domain::FieldError>(&parsed)) return field_error(ctx, *e);
   const auto& request = std::get<domain::PlaceOrderRequest>(parsed);
@@ -107,7 +107,7 @@ ApiGatewayResponse place_order(RequestContext& ctx) {
   }
 
   model::Item stored = domain::order_item(order);
-  ApiGatewayResponse response = json_response(ctx, 201, order_json(order, stored));
+  ApiResponse response = json_response(ctx, 201, order_json(order, stored));
   response.headers.emplace_back("Location", "/orders/" + order.order_id);
 
   auto new_key = model::Cond::not_exists(model::path(std::string(domain::kPk)));

@@ -19,7 +19,7 @@ model::KeyCondition catalog_partition() {
 
 }  // namespace
 
-ApiGatewayResponse load_products(RequestContext& ctx) {
+ApiResponse load_products(RequestContext& ctx) {
   // Puts by key: loading twice leaves the same items.
   auto loaded = load_catalog(ctx.table, domain::sample_catalog_json());
   if (!loaded.ok()) {
@@ -33,21 +33,21 @@ ApiGatewayResponse load_products(RequestContext& ctx) {
                            std::to_string(*loaded) + "}");
 }
 
-ApiGatewayResponse list_products(RequestContext& ctx) {
+ApiResponse list_products(RequestContext& ctx) {
   auto limit = limit_param(ctx, 0);
-  if (auto* r = std::get_if<ApiGatewayResponse>(&limit)) return std::move(*r);
+  if (auto* r = std::get_if<ApiResponse>(&limit)) return std::move(*r);
   ports::QueryRequest q;
   q.key_condition = catalog_partition();
   std::vector<model::Item> items;
   std::optional<model::Item> next;
-  if (std::get<std::int64_t>(limit) == 0 && !ctx.request.query("next_token")) {
+  if (std::get<std::int64_t>(limit) == 0 && !ctx.request.query_param("next_token")) {
     auto all = query_all(ctx.table, q);  // the reference's behaviour: the whole catalog
     if (!all.ok()) return store_error(ctx, all.error());
     items = std::move(*all);
   } else {
     std::int64_t n = std::get<std::int64_t>(limit);
     q.limit = static_cast<std::size_t>(n == 0 ? domain::kDefaultPageSize : n);
-    if (auto token = ctx.request.query("next_token")) {
+    if (auto token = ctx.request.query_param("next_token")) {
       auto key = decode_page_token(*token);
       auto pk = key ? key->find(domain::kPk) : model::Item::const_iterator{};
       if (!key || key->size() != 2 || pk == key->end() ||
@@ -73,9 +73,9 @@ ApiGatewayResponse list_products(RequestContext& ctx) {
   return json_response(ctx, 200, std::move(body));
 }
 
-ApiGatewayResponse get_product(RequestContext& ctx) {
+ApiResponse get_product(RequestContext& ctx) {
   auto id = id_param(ctx, "product_id");
-  if (auto* r = std::get_if<ApiGatewayResponse>(&id)) return std::move(*r);
+  if (auto* r = std::get_if<ApiResponse>(&id)) return std::move(*r);
   const std::string& product_id = std::get<std::string>(id);
   model::Item key{{std::string(domain::kPk), std::string(domain::kProductPartition)},
                   {std::string(domain::kSk), domain::product_sk(product_id)}};

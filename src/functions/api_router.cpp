@@ -23,57 +23,34 @@ constexpr std::array kRoutes{
     Route{"GET", "/openapi.yaml", RouteId::kOpenApiYaml},
 };
 
-std::vector<std::string_view> split(std::string_view path) {
-  std::vector<std::string_view> parts;
-  if (path.empty() || path.front() != '/') return parts;
-  path.remove_prefix(1);
-  if (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  while (true) {
-    std::size_t slash = path.find('/');
-    parts.push_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash + 1);
-  }
-  return parts;
+// The next segment of `rest` (which starts after a '/'), consuming it and its trailing '/'.
+std::string_view next_segment(std::string_view& rest) {
+  std::size_t slash = rest.find('/');
+  std::string_view seg = rest.substr(0, slash);
+  rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  return seg;
 }
 
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes one segment; malformed escapes are kept as they are (validation rejects them).
-std::string decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-bool match_template(std::string_view templ, const std::vector<std::string_view>& parts,
-                    std::map<std::string, std::string, std::less<>>& params) {
-  std::vector<std::string_view> want = split(templ);
-  if (want.size() != parts.size()) return false;
-  std::map<std::string, std::string, std::less<>> found;
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    std::string_view w = want[i];
+// Whether `path` (leading '/' and one trailing '/' removed) has the shape of `templ` (same
+// removal); fills `params` only on a match. Templates and paths are walked in step.
+bool match_template(std::string_view templ, std::string_view path, PathParams* params) {
+  templ.remove_prefix(1);
+  bool more_t = true, more_p = true;
+  PathParams found;
+  while (more_t && more_p) {
+    more_t = templ.find('/') != std::string_view::npos;
+    more_p = path.find('/') != std::string_view::npos;
+    std::string_view w = next_segment(templ);
+    std::string_view part = next_segment(path);
     if (w.size() > 2 && w.front() == '{' && w.back() == '}') {
-      if (parts[i].empty()) return false;
-      found[std::string(w.substr(1, w.size() - 2))] = decode(parts[i]);
-    } else if (w != parts[i]) {
+      if (part.empty()) return false;
+      if (params != nullptr) found.add(w.substr(1, w.size() - 2), percent_decode(part, false));
+    } else if (w != part) {
       return false;
     }
   }
-  params = std::move(found);
+  if (more_t != more_p) return false;
+  if (params != nullptr) *params = std::move(found);
   return true;
 }
 
@@ -83,18 +60,20 @@ std::span<const Route> api_routes() { return kRoutes; }
 
 RouteMatch match_route(std::string_view method, std::string_view path) {
   RouteMatch result;
-  std::vector<std::string_view> parts = split(path);
-  if (parts.empty()) return result;
+  if (path.empty() || path.front() != '/') return result;
+  path.remove_prefix(1);
+  if (!path.empty() && path.back() == '/') path.remove_suffix(1);
   for (const Route& route : kRoutes) {
-    std::map<std::string, std::string, std::less<>> params;
-    if (!match_template(route.path_template, parts, params)) continue;
-    if (route.method == method) {
+    if (route.method != method) continue;
+    if (match_template(route.path_template, path, &result.params)) {
       result.route = &route;
-      result.params = std::move(params);
-      result.allowed_methods.clear();
       return result;
     }
-    result.allowed_methods.push_back(route.method);
+  }
+  for (const Route& route : kRoutes) {
+    if (match_template(route.path_template, path, nullptr)) {
+      result.allowed_methods.push_back(route.method);
+    }
   }
   return result;
 }

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The api handler's routes: a fixed table of (method, path template) pairs, matched against the
-// request path segment by segment ("{name}" matches one non-empty segment, percent-decoded).
-// The table is public so that tests can check it against the OpenAPI document. Thread-safe.
+// The api's routes: ONE table of (method, path template) pairs, matched once per request,
+// segment by segment ("{name}" matches one non-empty segment, percent-decoded). The local API
+// Gateway matches with it (resource, key check, metrics label) and hands the match to the
+// handler; the Lambda edge matches the event's path with it. The table is public so that tests
+// can check it against the OpenAPI document. Thread-safe.
 
-#include <map>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "functions/api_request.h"
 
 namespace cartflow::functions {
 
@@ -42,13 +44,14 @@ std::span<const Route> api_routes();
 struct RouteMatch {
   // The matched route; null when no route matches (see allowed_methods).
   const Route* route = nullptr;
-  std::map<std::string, std::string, std::less<>> params;  // path parameters, decoded
+  PathParams params;  // decoded
   // When route is null: the methods of routes whose template matches the path (non-empty:
   // answer 405 with an Allow header; empty: 404).
   std::vector<std::string_view> allowed_methods;
 };
 
-// Matches `method` and `path` (without the stage; a single trailing slash is ignored).
+// Matches `method` and `path` (without the stage; a single trailing slash is ignored). Allocates
+// nothing when the route matches (besides parameter values longer than the short-string buffer).
 RouteMatch match_route(std::string_view method, std::string_view path);
 
 }  // namespace cartflow::functions

@@ -9,7 +9,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "events/api_gateway.h"
+#include "functions/api_router.h"
 #include "platform/api_gateway_event.h"
 
 namespace cartflow::platform {
@@ -45,7 +45,7 @@ std::string new_request_id() {
   return out;
 }
 
-ApiGateway::ApiGateway(functions::Handler& handler, ApiKeyStore* keys, const ports::Clock& clock,
+ApiGateway::ApiGateway(functions::ApiRequestHandler& handler, ApiKeyStore* keys, const ports::Clock& clock,
                        MetricsRegistry& metrics, ApiGatewayOptions options)
     : handler_(handler),
       keys_(keys),
@@ -125,22 +125,16 @@ HttpResponse ApiGateway::handle(const HttpRequest& request) {
     return finish(std::move(r));
   }
 
-  ResolvedResource resource = resolve_resource(request.method, target.path);
-  if (!resource.found || !resource.method_allowed) {
+  functions::RouteMatch match = functions::match_route(request.method, target.path);
+  if (match.route == nullptr) {
     return finish(gateway_error(403, "Missing Authentication Token",
                                 "MissingAuthenticationTokenException", request_id));
   }
-  route = resource.resource;
+  route = std::string(match.route->path_template);
 
-  EventContext context;
-  context.request_id = request_id;
-  context.stage = options_.stage;
-  context.account_id = options_.account_id;
-  context.api_id = options_.api_id;
-  context.request_time_ms = clock_.now_ms();
-
-  if (keys_ != nullptr && resource.resource != "/health") {
-    std::optional<std::string> presented = request.header("x-api-key");
+  functions::ApiRequest api;
+  if (keys_ != nullptr && match.route->id != functions::RouteId::kHealth) {
+    std::optional<std::string_view> presented = request.header("x-api-key");
     std::optional<ApiKey> key = presented ? keys_->authenticate(*presented) : std::nullopt;
     if (!key) return finish(gateway_error(403, "Forbidden", "ForbiddenException", request_id));
     if (!throttler_.allow(key->id, key->plan.rate, key->plan.burst)) {
@@ -154,23 +148,34 @@ HttpResponse ApiGateway::handle(const HttpRequest& request) {
     if (*quota == QuotaDecision::kExceeded) {
       return finish(gateway_error(429, "Limit Exceeded", "LimitExceededException", request_id));
     }
-    context.api_key = *presented;
+    api.api_key = *presented;
   }
 
-  events::ApiGatewayRequest event = build_proxy_event(request, target, resource, context);
-  functions::InvocationContext invocation;
-  invocation.request_id = request_id;
-  invocation.invoked_function_arn = options_.function_arn;
-  invocation.deadline_ms = clock_.now_ms() + options_.integration_timeout_ms;
-  auto result = handler_.invoke(events::to_json(event), invocation);
-  if (!result.ok()) {
+  api.method = request.method;
+  api.route = match.route;
+  api.path = target.path;
+  api.path_params = std::move(match.params);
+  functions::parse_query_string(target.query, api.query);
+  api.headers.reserve(request.headers.size());
+  for (const auto& [name, value] : request.headers) api.headers.emplace_back(name, value);
+  api.body = request.body;
+  api.has_body = !request.body.empty();
+  api.request_id = request_id;
+  api.source_ip = request.remote_address;
+  functions::ApiResponse answer;
+  try {
+    answer = handler_.serve(api);
+  } catch (...) {
     return finish(gateway_error(502, "Internal server error", "", request_id));
   }
-  auto parsed = events::parse_api_gateway_response(*result);
-  if (!parsed.ok()) return finish(gateway_error(502, "Internal server error", "", request_id));
-  auto http = from_proxy_response(*parsed);
-  if (!http.ok()) return finish(gateway_error(502, "Internal server error", "", request_id));
-  return finish(std::move(*http));
+  if (answer.status < 100 || answer.status > 599) {
+    return finish(gateway_error(502, "Internal server error", "", request_id));
+  }
+  HttpResponse http;
+  http.status = answer.status;
+  http.headers = std::move(answer.headers);
+  http.body = std::move(answer.body);
+  return finish(std::move(http));
 }
 
 }  // namespace cartflow::platform

@@ -4,15 +4,20 @@
 // ApiGateway: what Amazon API Gateway (REST API, Lambda proxy integration) does in front of the
 // `api` handler, for `cartflow serve`:
 // - the stage prefix: "/Dev/products" and "/products" address the same resource;
-// - resources from the api handler's route table; an unknown path or a method the resource does
-//   not have gets 403 {"message":"Missing Authentication Token"}, as API Gateway answers;
+// - resources from the api's one route table (functions/api_router.h), matched once: the match
+//   gives the resource, the key check, the metrics label, and is handed to the handler; an
+//   unknown path or a method the resource does not have gets 403
+//   {"message":"Missing Authentication Token"}, as API Gateway answers;
 // - x-api-key on every resource but /health: missing, unknown or revoked -> 403
 //   {"message":"Forbidden"};
 // - the key's usage plan: token bucket (rate, burst) -> 429 {"message":"Too Many Requests"};
 //   quota per period -> 429 {"message":"Limit Exceeded"} (checked after the rate, so throttled
 //   requests do not use quota);
-// - the REST proxy v1 event (api_gateway_event.h), the handler's response mapped back; a handler
-//   error or a malformed response -> 502 {"message":"Internal server error"};
+// - the handler gets the typed request (functions/api_request.h) built straight from the HTTP
+//   request, with what the proxy event would carry (path without the stage, decoded path and
+//   query parameters, headers, the body's bytes, request id, source ip, the checked key); no
+//   JSON between the two. A handler that throws or answers a status outside 100..599 -> 502
+//   {"message":"Internal server error"};
 // - x-amzn-RequestId on every response (also 4xx/5xx the gateway or the server produce);
 // - GET /metrics (not an API resource, no key): the MetricsRegistry in Prometheus text format.
 // Metrics recorded: cartflow_http_requests_total{method,route,status} and
@@ -27,7 +32,7 @@
 #include <cstdint>
 #include <string>
 
-#include "functions/handler.h"
+#include "functions/api_request.h"
 #include "platform/api_gateway_throttle.h"
 #include "platform/api_keys.h"
 #include "platform/http_server.h"
@@ -40,15 +45,13 @@ struct ApiGatewayOptions {
   std::string stage = "Dev";
   std::string account_id = "123456789012";
   std::string api_id = "cartflow";
-  std::string function_arn = "arn:aws:lambda:local:123456789012:function:api";
-  std::int64_t integration_timeout_ms = 29'000;  // API Gateway's limit: the handler's deadline
   bool serve_metrics = true;  // GET /metrics
 };
 
 class ApiGateway {
  public:
   // `keys` null: no key is required (for tests of the event alone; `serve` always passes one).
-  ApiGateway(functions::Handler& handler, ApiKeyStore* keys, const ports::Clock& clock,
+  ApiGateway(functions::ApiRequestHandler& handler, ApiKeyStore* keys, const ports::Clock& clock,
              MetricsRegistry& metrics, ApiGatewayOptions options = {});
 
   // Answers one request (never fails: every failure is an HTTP answer).
@@ -66,7 +69,7 @@ class ApiGateway {
                              const std::string& request_id);
   void record(const std::string& method, const std::string& route, int status, double seconds);
 
-  functions::Handler& handler_;
+  functions::ApiRequestHandler& handler_;
   ApiKeyStore* keys_;
   const ports::Clock& clock_;
   MetricsRegistry& metrics_;

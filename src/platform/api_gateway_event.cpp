@@ -11,51 +11,10 @@ namespace cartflow::platform {
 
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-std::vector<std::string_view> segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);  // one trailing slash
-  std::size_t i = 0;
-  if (!path.empty() && path[0] == '/') i = 1;
-  if (i >= path.size()) return out;
-  while (true) {
-    std::size_t next = path.find('/', i);
-    out.push_back(path.substr(i, next == std::string_view::npos ? std::string_view::npos : next - i));
-    if (next == std::string_view::npos) break;
-    i = next + 1;
-  }
-  return out;
-}
-
-// Matches a route template against path segments; fills decoded parameters.
-bool match_template(std::string_view tmpl, const std::vector<std::string_view>& parts,
-                    events::StringMap& params) {
-  std::vector<std::string_view> want = segments(tmpl);
-  if (want.size() != parts.size()) return false;
-  events::StringMap found;
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    std::string_view w = want[i];
-    if (w.size() > 2 && w.front() == '{' && w.back() == '}') {
-      if (parts[i].empty()) return false;
-      found[std::string(w.substr(1, w.size() - 2))] = percent_decode(parts[i], false);
-    } else if (w != parts[i]) {
-      return false;
-    }
-  }
-  params = std::move(found);
-  return true;
 }
 
 }  // namespace
@@ -83,38 +42,12 @@ SplitTarget split_target(std::string_view target, std::string_view stage) {
   return out;
 }
 
-std::string percent_decode(std::string_view text, bool plus_as_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-        hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else if (c == '+' && plus_as_space) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 void parse_query(std::string_view query, events::StringMap& single, events::MultiMap& multi) {
-  std::size_t i = 0;
-  while (i <= query.size()) {
-    std::size_t amp = query.find('&', i);
-    std::string_view part = query.substr(i, amp == std::string_view::npos ? std::string_view::npos : amp - i);
-    if (!part.empty()) {
-      std::size_t eq = part.find('=');
-      std::string name = percent_decode(part.substr(0, eq), true);
-      std::string value = eq == std::string_view::npos ? "" : percent_decode(part.substr(eq + 1), true);
-      single[name] = value;
-      multi[name].push_back(std::move(value));
-    }
-    if (amp == std::string_view::npos) break;
-    i = amp + 1;
+  std::vector<std::pair<std::string, std::string>> params;
+  functions::parse_query_string(query, params);
+  for (auto& [name, value] : params) {
+    single[name] = value;
+    multi[name].push_back(std::move(value));
   }
 }
 
@@ -156,22 +89,15 @@ bool is_valid_utf8(std::string_view bytes) {
 
 ResolvedResource resolve_resource(std::string_view method, std::string_view path) {
   ResolvedResource out;
-  const std::vector<std::string_view> parts = segments(path);
-  for (const functions::Route& route : functions::api_routes()) {
-    events::StringMap params;
-    if (!match_template(route.path_template, parts, params)) continue;
-    if (!out.found) {
-      out.found = true;
-      out.resource = std::string(route.path_template);
-      out.path_parameters = params;
-    }
-    if (route.method == method) {
-      out.method_allowed = true;
-      out.resource = std::string(route.path_template);
-      out.path_parameters = std::move(params);
-      break;
-    }
+  functions::RouteMatch match = functions::match_route(method, path);
+  if (match.route == nullptr) {
+    out.found = !match.allowed_methods.empty();
+    return out;
   }
+  out.found = true;
+  out.method_allowed = true;
+  out.resource = std::string(match.route->path_template);
+  for (const auto& p : match.params) out.path_parameters[std::string(p.name)] = p.value;
   return out;
 }
 
@@ -212,7 +138,7 @@ events::ApiGatewayRequest build_proxy_event(const HttpRequest& request, const Sp
   c.api_id = context.api_id;
   c.source_ip = request.remote_address;
   c.api_key = context.api_key;
-  c.user_agent = request.header("User-Agent").value_or("");
+  c.user_agent = std::string(request.header("User-Agent").value_or(""));
   c.request_time_epoch = context.request_time_ms;
   return e;
 }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// How the local API Gateway turns an HTTP request into the REST API proxy (payload 1.0) event
-// and the handler's proxy response back into HTTP, as API Gateway does. The event and response
-// codec itself is events/api_gateway.h; this file only fills and reads those structures.
-// Pure functions, thread-safe.
+// How Amazon API Gateway turns an HTTP request into the REST API proxy (payload 1.0) event and
+// a proxy response back into HTTP. `cartflow serve` does not use these on its request path (its
+// gateway hands the handler a typed request, api_gateway.h); they say what the Lambda door
+// receives for the same HTTP request, so that tests can drive both doors with one request and
+// compare the answers. The event and response codec itself is events/api_gateway.h.
+// split_target is the gateway's own. Pure functions, thread-safe.
 
 #include <cstdint>
 #include <optional>
@@ -27,10 +29,6 @@ struct SplitTarget {
 };
 SplitTarget split_target(std::string_view target, std::string_view stage);
 
-// Percent-decodes `text` ("%2F" -> "/"; '+' -> ' ' when plus_as_space). Invalid escapes are
-// kept as they are.
-std::string percent_decode(std::string_view text, bool plus_as_space);
-
 // Fills queryStringParameters (last value wins) and multiValueQueryStringParameters (all values,
 // in order) from a raw query string; names and values are percent-decoded ('+' is a space);
 // "a" alone gives a="" .
@@ -39,10 +37,10 @@ void parse_query(std::string_view query, events::StringMap& single, events::Mult
 // Whether `bytes` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool is_valid_utf8(std::string_view bytes);
 
-// The API resource a request addresses, resolved against the api handler's route table
-// (functions::api_routes()). found=false when no resource matches the path (API Gateway then
-// answers 403 Missing Authentication Token); method_allowed=false when the resource exists but
-// not with this method (likewise).
+// The API resource a request addresses, by functions::match_route (the one route table).
+// found=false when no resource matches the path (API Gateway then answers 403 Missing
+// Authentication Token); method_allowed=false when the resource exists but not with this method
+// (likewise; `resource` is then empty).
 struct ResolvedResource {
   bool found = false;
   bool method_allowed = false;

@@ -58,8 +58,8 @@ constexpr std::chrono::milliseconds kLingerTime{2000};
 
 }  // namespace
 
-std::optional<std::string> HttpRequest::header(std::string_view name) const {
-  std::optional<std::string> found;
+std::optional<std::string_view> HttpRequest::header(std::string_view name) const {
+  std::optional<std::string_view> found;
   for (const auto& [k, v] : headers) {
     if (iequals(k, name)) found = v;
   }

@@ -37,8 +37,9 @@ struct HttpRequest {
   std::string body;
   std::string remote_address;  // "127.0.0.1"
 
-  // The last value of header `name` (case-insensitive); std::nullopt when absent.
-  std::optional<std::string> header(std::string_view name) const;
+  // The last value of header `name` (case-insensitive); std::nullopt when absent. Views into
+  // `headers`.
+  std::optional<std::string_view> header(std::string_view name) const;
 };
 
 struct HttpResponse {

@@ -172,7 +172,7 @@ inline events::ApiGatewayRequest make_request(const RequestSpec& spec) {
     r.multi_value_query_string_parameters[k] = {v};
   }
   auto m = functions::match_route(spec.method, spec.path);
-  for (const auto& [k, v] : m.params) r.path_parameters[k] = v;
+  for (const auto& p : m.params) r.path_parameters[std::string(p.name)] = p.value;
   auto& c = r.request_context;
   c.request_id = "req-" + std::to_string(++counter);
   c.stage = "Dev";

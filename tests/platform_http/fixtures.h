@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Test doubles for the platform HTTP tests: a handler that echoes the event it receives as the
-// response body, a temporary database, and a tiny blocking HTTP/1.1 client over POSIX sockets.
+// Test doubles for the platform HTTP tests: a handler that echoes the typed request it receives
+// as the response body, a temporary database, and a tiny blocking HTTP/1.1 client over POSIX sockets.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,29 +15,51 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include <boost/json.hpp>
+
 #include "embedded/database.h"
 #include "events/api_gateway.h"
-#include "functions/handler.h"
+#include "functions/api_request.h"
+#include "functions/api_router.h"
 
 namespace cartflow::platform::testing {
 
-// Answers 200 with the event JSON as the body; counts invocations; can be told to fail.
-class EchoHandler final : public functions::Handler {
+// Answers 200 with what it received, in the proxy event's member names (resource, path,
+// httpMethod, pathParameters, queryStringParameters, body, requestContext.requestId,
+// requestContext.identity.{apiKey, sourceIp}); counts calls; can be told to throw or to answer
+// a status that is not HTTP.
+class EchoHandler final : public functions::ApiRequestHandler {
  public:
-  std::string_view name() const override { return "api"; }
-  model::Result<std::string> invoke(std::string_view event_json,
-                                    const functions::InvocationContext&) override {
+  functions::ApiResponse serve(const functions::ApiRequest& request) override {
     ++calls;
-    if (fail) return model::Error::internal("told to fail");
-    if (malformed) return std::string("{\"no\":\"status\"}");
-    events::ApiGatewayResponse r;
-    r.status_code = 200;
+    if (fail) throw std::runtime_error("told to fail");
+    functions::ApiResponse r;
+    r.status = malformed ? 0 : 200;
     r.headers.emplace_back("Content-Type", "application/json");
-    r.body = std::string(event_json);
-    return events::to_json(r);
+    boost::json::object e;
+    e["resource"] = request.route == nullptr ? "" : request.route->path_template;
+    e["path"] = request.path;
+    e["httpMethod"] = request.method;
+    boost::json::object params;
+    for (const auto& p : request.path_params) params[p.name] = p.value;
+    e["pathParameters"] = params;
+    boost::json::object query;
+    for (const auto& [k, v] : request.query) query[k] = v;
+    e["queryStringParameters"] = query;
+    if (request.has_body) e["body"] = request.body;
+    boost::json::object identity;
+    identity["apiKey"] = request.api_key;
+    identity["sourceIp"] = request.source_ip;
+    boost::json::object context;
+    context["requestId"] = request.request_id;
+    context["identity"] = identity;
+    e["requestContext"] = context;
+    r.body = boost::json::serialize(e);
+    return r;
   }
   std::atomic<int> calls{0};
   std::atomic<bool> fail{false};
