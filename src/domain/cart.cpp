@@ -66,6 +66,9 @@ model::Path attr(std::string_view name) { return model::path(std::string(name));
 
 // The parts of the conditions that do not vary, built once (conditions share their nodes).
 struct Conditions {
+  model::Path status = attr(kAttrCartProductStatus);
+  model::Path order_id = attr(kAttrOrderId);
+  model::Path added_on = attr(kAttrAddedOn);
   model::Cond exists = model::Cond::exists(attr(kPk));
   model::Cond pending =
       model::Cond::eq(attr(kAttrCartProductStatus), std::string(kStatusPending));
@@ -101,11 +104,11 @@ CartItemUpdate mark_cart_item_ordered(std::string_view user_id, std::string_view
                                       std::string_view added_on, std::string_view order_id) {
   const Conditions& c = conditions();
   model::Update mark;
-  mark.set(attr(kAttrCartProductStatus), std::string(kStatusOrdered));
-  mark.set(attr(kAttrOrderId), std::string(order_id));
+  mark.set(c.status, std::string(kStatusOrdered));
+  mark.set(c.order_id, std::string(order_id));
   return {cart_item_key(user_id, product_id), std::move(mark),
-          c.pending && model::Cond::eq(attr(kAttrAddedOn), std::string(added_on)) &&
-              (c.unclaimed || model::Cond::eq(attr(kAttrOrderId), std::string(order_id)))};
+          c.pending && model::Cond::eq(c.added_on, std::string(added_on)) &&
+              (c.unclaimed || model::Cond::eq(c.order_id, std::string(order_id)))};
 }
 
 CartItemUpdate release_cart_item(std::string_view user_id, std::string_view product_id,
