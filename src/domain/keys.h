@@ -81,6 +81,5 @@ inline constexpr std::string_view kAttrLineTotal = "line_total";
 inline constexpr std::string_view kStatusPending = "PENDING";
 inline constexpr std::string_view kStatusOrdered = "ORDERED";
 inline constexpr std::string_view kStatusCancelled = "CANCELLED";
-inline constexpr std::string_view kStatusCompleted = "COMPLETED";
 
 }  // namespace cartflow::domain

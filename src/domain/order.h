@@ -34,7 +34,7 @@ struct OrderLine {
 struct Order {
   std::string order_id;
   std::string user_id;
-  std::string status;      // ORDERED, CANCELLED, COMPLETED
+  std::string status;      // ORDERED, CANCELLED
   std::string order_date;  // ISO-8601 UTC ms
   std::int64_t total = 0;  // minor units
   std::vector<OrderLine> lines;
