@@ -50,18 +50,22 @@ class MemoryTable final : public ports::Table {
     items_[key_of(r.item)] = r.item;
     return ports::WriteResult{};
   }
+  // Evaluates the condition on the stored item and applies the update in place (model::apply
+  // leaves the item unchanged when it fails), as a store would: no copy of the item.
   Result<ports::WriteResult> update(const ports::UpdateRequest& r) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto key = key_of(r.key);
-    auto it = items_.find(key);
-    Item item = it == items_.end() ? r.key : it->second;
+    auto it = items_.find(key_of(r.key));
     if (r.condition) {
-      auto ok = model::evaluate(*r.condition, it == items_.end() ? Item{} : item);
+      auto ok = model::evaluate(*r.condition, it == items_.end() ? empty_ : it->second);
       if (!ok.ok()) return ok.error();
       if (!*ok) return Error::condition_failed("The conditional request failed");
     }
-    if (auto s = model::apply(r.update, item); !s.ok()) return s.error();
-    items_[key] = std::move(item);
+    const bool created = it == items_.end();
+    if (created) it = items_.emplace(key_of(r.key), r.key).first;
+    if (auto s = model::apply(r.update, it->second); !s.ok()) {
+      if (created) items_.erase(it);
+      return s.error();
+    }
     return ports::WriteResult{};
   }
   Result<ports::WriteResult> remove(const ports::DeleteRequest&) override { return unsupported(); }
@@ -83,6 +87,7 @@ class MemoryTable final : public ports::Table {
     return {*item.at("PK").as_s(), *item.at("SK").as_s()};
   }
   ports::TableDescription description_;
+  const Item empty_;
   std::mutex mutex_;
   std::map<std::pair<std::string, std::string>, Item> items_;
 };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // libFuzzer target for the model codec: arbitrary bytes parsed as a DynamoDB JSON item, a
-// single attribute value, and plain JSON. Whatever parses must serialize, re-parse to an equal
+// single attribute value, and plain JSON; and scanned without an item (scan_item). Whatever parses must serialize, re-parse to an equal
 // value and serialize to the same text; any mismatch aborts.
 #include <cstdio>
 #include <cstdlib>
@@ -26,11 +26,34 @@ void round_trip(const T& value, Parse parse, Write write, const char* name) {
   if (write(*again) != text) fail(name, "serialization is not a fixed point\n" + text);
 }
 
+// Accepts everything scan_item reports.
+class AcceptAll final : public ItemScanner {
+ public:
+  Status attribute(std::string_view, AttributeType, std::string_view) override { return {}; }
+  Status list_element(std::string_view, std::size_t, AttributeType) override { return {}; }
+  Status element_member(std::string_view, std::size_t, std::string_view, AttributeType,
+                        std::string_view) override {
+    return {};
+  }
+};
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
 
+  // The scan without an item agrees with parse_item, except that it does not look for duplicate
+  // attribute names.
+  {
+    AcceptAll scanner;
+    auto scanned = scan_item(input, scanner);
+    auto parsed = parse_item(input);
+    if (parsed.ok() && !scanned.ok()) fail("scan_item rejects what parse_item accepts", std::string(input));
+    if (!parsed.ok() && scanned.ok() &&
+        parsed.error().message.find("duplicate") == std::string::npos) {
+      fail("scan_item accepts what parse_item rejects", std::string(input));
+    }
+  }
   if (auto item = parse_item(input); item.ok()) {
     if (!validate_item(*item).ok()) fail("parsed item fails validate_item", std::string(input));
     (void)item_size(*item);

@@ -11,12 +11,12 @@ model::Item to_item(const CartItem& c) {
   model::Item item;
   item[std::string(kPk)] = user_pk(c.user_id);
   item[std::string(kSk)] = cart_item_sk(c.product_id);
-  item["userId"] = c.user_id;
-  item["productId"] = c.product_id;
-  item["quantity"] = model::AttributeValue::integer(c.quantity);
-  item["cartProductStatus"] = c.status;
-  item["addedOn"] = c.added_on;
-  if (c.order_id) item["order_id"] = *c.order_id;
+  item[std::string(kAttrUserId)] = c.user_id;
+  item[std::string(kAttrProductId)] = c.product_id;
+  item[std::string(kAttrQuantity)] = model::AttributeValue::integer(c.quantity);
+  item[std::string(kAttrCartProductStatus)] = c.status;
+  item[std::string(kAttrAddedOn)] = c.added_on;
+  if (c.order_id) item[std::string(kAttrOrderId)] = *c.order_id;
   return item;
 }
 
@@ -28,11 +28,11 @@ const std::string* string_at(const model::Item& item, std::string_view name) {
 }  // namespace
 
 std::optional<CartItem> cart_item_from_item(const model::Item& item) {
-  const std::string* user = string_at(item, "userId");
-  const std::string* product = string_at(item, "productId");
-  const std::string* status = string_at(item, "cartProductStatus");
-  const std::string* added = string_at(item, "addedOn");
-  auto q = item.find("quantity");
+  const std::string* user = string_at(item, kAttrUserId);
+  const std::string* product = string_at(item, kAttrProductId);
+  const std::string* status = string_at(item, kAttrCartProductStatus);
+  const std::string* added = string_at(item, kAttrAddedOn);
+  auto q = item.find(kAttrQuantity);
   if (user == nullptr || product == nullptr || status == nullptr || added == nullptr ||
       q == item.end() || q->second.as_n() == nullptr) {
     return std::nullopt;
@@ -40,7 +40,7 @@ std::optional<CartItem> cart_item_from_item(const model::Item& item) {
   auto quantity = q->second.as_n()->to_int64();
   if (!quantity.ok()) return std::nullopt;
   CartItem c{*user, *product, *quantity, *status, *added, std::nullopt};
-  if (const std::string* order = string_at(item, "order_id")) c.order_id = *order;
+  if (const std::string* order = string_at(item, kAttrOrderId)) c.order_id = *order;
   return c;
 }
 
@@ -58,6 +58,76 @@ std::string next_added_on(const std::string& now, const std::optional<std::strin
     base.resize(hash);
   }
   return base + "#" + std::to_string(counter);
+}
+
+namespace {
+
+model::Path attr(std::string_view name) { return model::path(std::string(name)); }
+
+// The parts of the conditions that do not vary, built once (conditions share their nodes).
+struct Conditions {
+  model::Path status = attr(kAttrCartProductStatus);
+  model::Path order_id = attr(kAttrOrderId);
+  model::Path added_on = attr(kAttrAddedOn);
+  model::Cond exists = model::Cond::exists(attr(kPk));
+  model::Cond pending =
+      model::Cond::eq(attr(kAttrCartProductStatus), std::string(kStatusPending));
+  model::Cond unclaimed = model::Cond::not_exists(attr(kAttrOrderId));
+  model::Cond open = pending && unclaimed;
+};
+
+const Conditions& conditions() {
+  static const Conditions c;
+  return c;
+}
+
+}  // namespace
+
+model::Item cart_item_key(std::string_view user_id, std::string_view product_id) {
+  return model::Item{{std::string(kPk), user_pk(user_id)},
+                     {std::string(kSk), cart_item_sk(product_id)}};
+}
+
+const model::Cond& open_cart_item_condition() { return conditions().open; }
+
+CartItemUpdate claim_cart_item(std::string_view user_id, std::string_view product_id,
+                               std::string_view added_on, std::string_view order_id) {
+  const Conditions& c = conditions();
+  model::Update claim;
+  claim.set(attr(kAttrOrderId), std::string(order_id));
+  return {cart_item_key(user_id, product_id), std::move(claim),
+          c.exists && c.pending &&
+              model::Cond::eq(attr(kAttrAddedOn), std::string(added_on)) && c.unclaimed};
+}
+
+CartItemUpdate mark_cart_item_ordered(std::string_view user_id, std::string_view product_id,
+                                      std::string_view added_on, std::string_view order_id) {
+  const Conditions& c = conditions();
+  model::Update mark;
+  mark.set(c.status, std::string(kStatusOrdered));
+  mark.set(c.order_id, std::string(order_id));
+  return {cart_item_key(user_id, product_id), std::move(mark),
+          c.pending && model::Cond::eq(c.added_on, std::string(added_on)) &&
+              (c.unclaimed || model::Cond::eq(c.order_id, std::string(order_id)))};
+}
+
+CartItemUpdate release_cart_item(std::string_view user_id, std::string_view product_id,
+                                 std::string_view added_on, std::string_view order_id,
+                                 std::string new_added_on) {
+  model::Update release;
+  release.set(attr(kAttrCartProductStatus), std::string(kStatusPending));
+  release.set(attr(kAttrAddedOn), std::move(new_added_on));
+  release.remove(attr(kAttrOrderId));
+  return {cart_item_key(user_id, product_id), std::move(release),
+          model::Cond::eq(attr(kAttrOrderId), std::string(order_id)) &&
+              model::Cond::eq(attr(kAttrAddedOn), std::string(added_on))};
+}
+
+bool ordered_by(const std::optional<model::Item>& item, std::string_view order_id) {
+  if (!item) return false;
+  const std::string* status = string_at(*item, kAttrCartProductStatus);
+  const std::string* order = string_at(*item, kAttrOrderId);
+  return status != nullptr && *status == kStatusOrdered && order != nullptr && *order == order_id;
 }
 
 }  // namespace cartflow::domain

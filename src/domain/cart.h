@@ -7,12 +7,17 @@
 // (sets order_id, conditionally on PENDING and the same addedOn) in the order's transaction; the
 // pipeline later sets cartProductStatus = ORDERED. Adding a product again writes a fresh
 // PENDING item with a new addedOn, which neither the claim nor the pipeline can touch.
+// Cancelling the order releases its claims: the item becomes open again as a fresh incarnation
+// (new addedOn), so a late pipeline message of the cancelled order cannot mark it.
+// The conditional writes below are the only way handlers change a cart item's state.
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "model/attribute_value.h"
+#include "model/expression.h"
 
 namespace cartflow::domain {
 
@@ -36,5 +41,40 @@ bool is_open(const CartItem& cart_item);
 // The next addedOn for a fresh incarnation: `now` (ISO-8601), or one millisecond-tick later
 // than `previous` when the clock has not moved past it, so incarnations never share addedOn.
 std::string next_added_on(const std::string& now, const std::optional<std::string>& previous);
+
+// The key of the cart item of (user, product).
+model::Item cart_item_key(std::string_view user_id, std::string_view product_id);
+
+// The condition of an open cart item (PENDING, unclaimed).
+const model::Cond& open_cart_item_condition();
+
+// A conditional update of one cart item (the Table port's UpdateRequest without its options).
+struct CartItemUpdate {
+  model::Item key;
+  model::Update update;
+  model::Cond condition;
+};
+
+// POST /order: claims the incarnation `added_on` for `order_id`: SET order_id, if the item
+// exists, is PENDING with that addedOn and is unclaimed.
+CartItemUpdate claim_cart_item(std::string_view user_id, std::string_view product_id,
+                               std::string_view added_on, std::string_view order_id);
+
+// update-cart-status: SET cartProductStatus = ORDERED, order_id, if the item is PENDING with
+// that addedOn and is claimed by `order_id` or unclaimed (orders the reference wrote never
+// claim). A released item (its order cancelled) has a new addedOn and fails the condition.
+CartItemUpdate mark_cart_item_ordered(std::string_view user_id, std::string_view product_id,
+                                      std::string_view added_on, std::string_view order_id);
+
+// Cancelling `order_id`: SET cartProductStatus = PENDING, addedOn = new_added_on REMOVE
+// order_id, if the item is claimed by `order_id` with that addedOn (PENDING or already
+// ORDERED by the pipeline). new_added_on: next_added_on(now, added_on).
+CartItemUpdate release_cart_item(std::string_view user_id, std::string_view product_id,
+                                 std::string_view added_on, std::string_view order_id,
+                                 std::string new_added_on);
+
+// What a failed mark_cart_item_ordered found: the item ORDERED by this very order (a
+// redelivery), or anything else (changed since the order, released by a cancel, gone).
+bool ordered_by(const std::optional<model::Item>& item, std::string_view order_id);
 
 }  // namespace cartflow::domain

@@ -60,9 +60,26 @@ inline std::string idempotency_pk(std::string_view key) {
   return "IDEMPOTENCY#" + std::string(key);
 }
 
+// Attribute names of the stored items (the reference's spelling, mixed as it is: cart items
+// use camelCase, orders snake_case). Every reader and writer of the table uses these.
+inline constexpr std::string_view kAttrUserId = "userId";        // cart item
+inline constexpr std::string_view kAttrProductId = "productId";  // cart item, order line, product
+inline constexpr std::string_view kAttrQuantity = "quantity";
+inline constexpr std::string_view kAttrCartProductStatus = "cartProductStatus";
+inline constexpr std::string_view kAttrAddedOn = "addedOn";
+inline constexpr std::string_view kAttrOrderId = "order_id";  // order, order line, claimed cart item
+inline constexpr std::string_view kAttrOrderUserId = "user_id";  // order, order line
+inline constexpr std::string_view kAttrOrderStatus = "order_status";
+inline constexpr std::string_view kAttrOrderDate = "order_date";
+inline constexpr std::string_view kAttrOrderTotal = "order_total";
+inline constexpr std::string_view kAttrOrderItems = "order_items";
+inline constexpr std::string_view kAttrCancelledAt = "cancelled_at";
+inline constexpr std::string_view kAttrPrice = "price";
+inline constexpr std::string_view kAttrName = "name";
+inline constexpr std::string_view kAttrLineTotal = "line_total";
+
 inline constexpr std::string_view kStatusPending = "PENDING";
 inline constexpr std::string_view kStatusOrdered = "ORDERED";
 inline constexpr std::string_view kStatusCancelled = "CANCELLED";
-inline constexpr std::string_view kStatusCompleted = "COMPLETED";
 
 }  // namespace cartflow::domain

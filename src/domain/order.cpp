@@ -63,7 +63,7 @@ Validated<Order> build_order(const PlaceOrderRequest& request,
     }
     order.total = *total;
     std::string name;
-    auto n = p->second.find("name");
+    auto n = p->second.find(kAttrName);
     if (n != p->second.end() && n->second.as_s() != nullptr) name = *n->second.as_s();
     order.lines.push_back(
         OrderLine{c->product_id, std::move(name), c->quantity, *price, *line_sum, c->added_on});
@@ -84,23 +84,23 @@ model::Item order_item(const Order& order) {
   item[std::string(kSk)] = order_pk(order.order_id);
   item[std::string(kGsi1Pk)] = user_pk(order.user_id);
   item[std::string(kGsi1Sk)] = user_order_gsi_sk(order.order_date, order.order_id);
-  item["order_id"] = order.order_id;
-  item["user_id"] = order.user_id;
-  item["order_status"] = order.status;
-  item["order_date"] = order.order_date;
-  item["order_total"] = model::AttributeValue::integer(order.total);
+  item[std::string(kAttrOrderId)] = order.order_id;
+  item[std::string(kAttrOrderUserId)] = order.user_id;
+  item[std::string(kAttrOrderStatus)] = order.status;
+  item[std::string(kAttrOrderDate)] = order.order_date;
+  item[std::string(kAttrOrderTotal)] = model::AttributeValue::integer(order.total);
   model::List lines;
   for (const OrderLine& l : order.lines) {
     model::Map m;
-    m["productId"] = l.product_id;
-    m["userId"] = order.user_id;
-    m["quantity"] = model::AttributeValue::integer(l.quantity);
-    m["price"] = model::AttributeValue::integer(l.unit_price);
-    m["addedOn"] = l.added_on;
-    if (!l.name.empty()) m["name"] = l.name;
+    m[std::string(kAttrProductId)] = l.product_id;
+    m[std::string(kAttrUserId)] = order.user_id;
+    m[std::string(kAttrQuantity)] = model::AttributeValue::integer(l.quantity);
+    m[std::string(kAttrPrice)] = model::AttributeValue::integer(l.unit_price);
+    m[std::string(kAttrAddedOn)] = l.added_on;
+    if (!l.name.empty()) m[std::string(kAttrName)] = l.name;
     lines.emplace_back(std::move(m));
   }
-  item["order_items"] = std::move(lines);
+  item[std::string(kAttrOrderItems)] = std::move(lines);
   return item;
 }
 
@@ -110,15 +110,15 @@ model::Item order_line_item(const Order& order, const OrderLine& line) {
   item[std::string(kSk)] = order_line_sk(line.product_id);
   item[std::string(kGsi2Pk)] = product_gsi_pk(line.product_id);
   item[std::string(kGsi2Sk)] = user_order_gsi_sk(order.order_date, order.order_id);
-  item["order_id"] = order.order_id;
-  item["user_id"] = order.user_id;
-  item["productId"] = line.product_id;
-  item["quantity"] = model::AttributeValue::integer(line.quantity);
-  item["price"] = model::AttributeValue::integer(line.unit_price);
-  item["line_total"] = model::AttributeValue::integer(line.line_total);
-  item["addedOn"] = line.added_on;
-  item["order_date"] = order.order_date;
-  if (!line.name.empty()) item["name"] = line.name;
+  item[std::string(kAttrOrderId)] = order.order_id;
+  item[std::string(kAttrOrderUserId)] = order.user_id;
+  item[std::string(kAttrProductId)] = line.product_id;
+  item[std::string(kAttrQuantity)] = model::AttributeValue::integer(line.quantity);
+  item[std::string(kAttrPrice)] = model::AttributeValue::integer(line.unit_price);
+  item[std::string(kAttrLineTotal)] = model::AttributeValue::integer(line.line_total);
+  item[std::string(kAttrAddedOn)] = line.added_on;
+  item[std::string(kAttrOrderDate)] = order.order_date;
+  if (!line.name.empty()) item[std::string(kAttrName)] = line.name;
   return item;
 }
 

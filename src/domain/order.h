@@ -18,6 +18,7 @@
 #include "domain/requests.h"
 #include "domain/validation.h"
 #include "model/attribute_value.h"
+#include "model/result.h"
 
 namespace cartflow::domain {
 
@@ -33,7 +34,7 @@ struct OrderLine {
 struct Order {
   std::string order_id;
   std::string user_id;
-  std::string status;      // ORDERED, CANCELLED, COMPLETED
+  std::string status;      // ORDERED, CANCELLED
   std::string order_date;  // ISO-8601 UTC ms
   std::int64_t total = 0;  // minor units
   std::vector<OrderLine> lines;
@@ -57,5 +58,13 @@ std::optional<FieldError> check_order_total(const PlaceOrderRequest& request, co
 model::Item order_item(const Order& order);
 // The stored line item of `line` (keys, GSI2 keys; no order_status).
 model::Item order_line_item(const Order& order, const OrderLine& line);
+
+// Reads a stored order item (or an order's stream image), the inverse of order_item:
+// order_id and user_id (non-empty S) and order_items (L of M, each with productId and addedOn
+// as non-empty S and quantity as N, or S holding a number as the reference consumer's records
+// do; a whole number) are required; order_status, order_date, order_total, and each line's
+// price and name are read when present (status "" when absent; the line total is computed from
+// price and quantity, 0 without a price). Fails with kInvalidArgument naming the attribute.
+model::Result<Order> order_from_item(const model::Item& item);
 
 }  // namespace cartflow::domain

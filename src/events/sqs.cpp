@@ -3,6 +3,7 @@
 
 #include <simdjson.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -36,7 +37,7 @@ class Parser {
       if (auto e = field.value().get_array().get(records); e) return fail("Records", e);
       std::size_t index = 0;
       for (auto element : records) {
-        where_ = "Records[" + std::to_string(index) + "]";
+        record_ = index;
         od::object object;
         if (auto e = element.get_object().get(object); e) return fail("", e);
         SqsRecord record;
@@ -54,7 +55,11 @@ class Parser {
     return fail_text(field, simdjson::error_message(e));
   }
   Error fail_text(std::string_view field, std::string_view message) const {
-    std::string at = where_;
+    // Built only on failure: the hot path allocates no field names.
+    std::string at = record_ ? "Records[" + std::to_string(*record_) + "]" : std::string();
+    if (attribute_) {
+      at += (at.empty() ? "" : ".") + std::string("messageAttributes.") + std::string(*attribute_);
+    }
     if (!field.empty()) at += (at.empty() ? "" : ".") + std::string(field);
     return Error::invalid("SQS event: " + (at.empty() ? std::string("document") : at) + ": " +
                           std::string(message));
@@ -102,22 +107,29 @@ class Parser {
     for (auto field : object) {
       std::string_view key;
       if (auto e = field.unescaped_key().get(key); e) return fail("attributes", e);
-      std::string name(key);
-      std::string text;
-      if (auto s = read_string(field.value(), "attributes." + name, text); !s.ok()) return s;
-      out[std::move(name)] = std::move(text);
+      std::string_view text;
+      if (auto e = field.value().get_string().get(text); e) {
+        return fail("attributes." + std::string(key), e);
+      }
+      out.insert_or_assign(std::string(key), std::string(text));
     }
     return {};
   }
 
-  Status read_message_attribute(od::value value, const std::string& at,
+  Status read_message_attribute(od::value value, std::string_view name,
                                 SqsMessageAttribute& out) {
+    attribute_ = name;  // fail_text prefixes the fields below with it
+    struct Reset {
+      std::optional<std::string_view>& a;
+      ~Reset() { a.reset(); }
+    } reset{attribute_};
     od::object object;
-    if (auto e = value.get_object().get(object); e) return fail(at, e);
+    if (auto e = value.get_object().get(object); e) return fail("", e);
     for (auto field : object) {
       std::string_view key;
-      if (auto e = field.unescaped_key().get(key); e) return fail(at, e);
-      const std::string here = at + "." + std::string(key);
+      if (auto e = field.unescaped_key().get(key); e) return fail("", e);
+      // The field's name is an argument of read_*: its text is needed only on failure.
+      const std::string_view here = key;
       Status s;
       if (key == "stringValue") s = read_optional(field.value(), here, out.string_value);
       else if (key == "binaryValue") s = read_optional(field.value(), here, out.binary_value);
@@ -141,13 +153,9 @@ class Parser {
     for (auto field : object) {
       std::string_view key;
       if (auto e = field.unescaped_key().get(key); e) return fail("messageAttributes", e);
-      std::string name(key);
       SqsMessageAttribute attribute;
-      if (auto s = read_message_attribute(field.value(), "messageAttributes." + name, attribute);
-          !s.ok()) {
-        return s;
-      }
-      out[std::move(name)] = std::move(attribute);
+      if (auto s = read_message_attribute(field.value(), key, attribute); !s.ok()) return s;
+      out.insert_or_assign(std::string(key), std::move(attribute));
     }
     return {};
   }
@@ -183,7 +191,8 @@ class Parser {
     return {};
   }
 
-  std::string where_;
+  std::optional<std::size_t> record_;  // the record being read
+  std::optional<std::string_view> attribute_;  // the message attribute being read
 };
 
 void append_key(std::string& out, std::string_view key) {

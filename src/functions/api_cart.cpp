@@ -21,13 +21,7 @@ namespace cartflow::functions::api {
 namespace {
 
 model::Item cart_key(const std::string& user_id, const std::string& product_id) {
-  return model::Item{{std::string(domain::kPk), domain::user_pk(user_id)},
-                     {std::string(domain::kSk), domain::cart_item_sk(product_id)}};
-}
-
-model::Cond open_item_condition() {
-  return model::Cond::eq(model::path("cartProductStatus"), std::string(domain::kStatusPending)) &&
-         model::Cond::not_exists(model::path("order_id"));
+  return domain::cart_item_key(user_id, product_id);
 }
 
 }  // namespace
@@ -66,7 +60,7 @@ ApiResponse add_to_cart(RequestContext& ctx) {
     if (!existing.ok()) return store_error(ctx, existing.error());
     std::optional<std::string> previous;
     if (*existing) {
-      auto it = (*existing)->find("addedOn");
+      auto it = (*existing)->find(domain::kAttrAddedOn);
       if (it != (*existing)->end() && it->second.as_s() != nullptr) previous = *it->second.as_s();
     }
     domain::CartItem item{user_id, add.product_id, add.quantity,
@@ -74,7 +68,7 @@ ApiResponse add_to_cart(RequestContext& ctx) {
                           domain::next_added_on(domain::iso8601_ms(ctx.clock.now_ms()), previous),
                           std::nullopt};
     model::Cond unchanged =
-        previous ? model::Cond::eq(model::path("addedOn"), *previous)
+        previous ? model::Cond::eq(model::path(std::string(domain::kAttrAddedOn)), *previous)
                  : model::Cond::not_exists(model::path(std::string(domain::kPk)));
     std::vector<ports::TransactAction> actions;
     actions.push_back(ports::TransactAction{ports::PutRequest{domain::to_item(item), unchanged}});
@@ -122,7 +116,7 @@ ApiResponse remove_from_cart(RequestContext& ctx) {
   const std::string& product_id = std::get<std::string>(product);
   ports::DeleteRequest request{cart_key(user_id, product_id),
                                model::Cond::exists(model::path(std::string(domain::kPk))) &&
-                                   open_item_condition(),
+                                   domain::open_cart_item_condition(),
                                ports::ReturnValues::kNone};
   auto result = ctx.table.remove(request);
   if (result.ok()) {

@@ -5,6 +5,7 @@
 #include "domain/product.h"
 #include "domain/time.h"
 #include "functions/api_internal.h"
+#include "functions/order_cancel.h"
 #include "model/dynamo_json.h"
 #include "model/expression.h"
 
@@ -38,30 +39,26 @@ ApiResponse cancel_order(RequestContext& ctx) {
   auto id = id_param(ctx, "order_id");
   if (auto* r = std::get_if<ApiResponse>(&id)) return std::move(*r);
   const std::string& order_id = std::get<std::string>(id);
-  model::Update update;
-  update.set(model::path("order_status"), std::string(domain::kStatusCancelled));
-  update.set(model::path("cancelled_at"), domain::iso8601_ms(ctx.clock.now_ms()));
-  model::Cond cancellable =
-      model::Cond::exists(model::path(std::string(domain::kPk))) &&
-      model::Cond::eq(model::path("order_status"), std::string(domain::kStatusOrdered));
-  auto result = ctx.table.update(ports::UpdateRequest{order_key(order_id), std::move(update),
-                                                      cancellable, ports::ReturnValues::kAllNew});
-  if (result.ok()) {
-    model::Item item = result->attributes ? std::move(*result->attributes) : model::Item{};
-    return json_response(ctx, 200, model::to_plain_json(domain::public_view(std::move(item))));
+  auto outcome = functions::cancel_order(ctx.table, order_id, ctx.clock.now_ms());
+  if (!outcome.ok()) return store_error(ctx, outcome.error());
+  switch (outcome->kind) {
+    case CancelOutcome::Kind::kCancelled:
+      return json_response(ctx, 200,
+                           model::to_plain_json(domain::public_view(std::move(outcome->order))));
+    case CancelOutcome::Kind::kNotFound:
+      return order_not_found(ctx, order_id);
+    case CancelOutcome::Kind::kNotCancellable: {
+      const std::string& current = outcome->status;
+      return error_response(ctx, 409, "ORDER_NOT_CANCELLABLE",
+                            "order " + order_id + " is " + current +
+                                "; only ORDERED orders can be cancelled",
+                            "order_id", "\"order_status\":\"" + current + "\"");
+    }
+    case CancelOutcome::Kind::kConflict:
+      break;
   }
-  if (result.error().code != model::ErrorCode::kConditionFailed) {
-    return store_error(ctx, result.error());
-  }
-  auto existing = ctx.table.get(ports::GetRequest{order_key(order_id), true, std::nullopt});
-  if (!existing.ok()) return store_error(ctx, existing.error());
-  if (!*existing) return order_not_found(ctx, order_id);
-  std::string current = "unknown";
-  auto s = (*existing)->find("order_status");
-  if (s != (*existing)->end() && s->second.as_s() != nullptr) current = *s->second.as_s();
-  return error_response(ctx, 409, "ORDER_NOT_CANCELLABLE",
-                        "order " + order_id + " is " + current + "; only ORDERED orders can be cancelled",
-                        "order_id", "\"order_status\":\"" + current + "\"");
+  return error_response(ctx, 409, "CONFLICT",
+                        "the order's cart items are changing concurrently; retry", "order_id");
 }
 
 ApiResponse list_user_orders(RequestContext& ctx) {

@@ -32,7 +32,7 @@ model::Result<ProductMap> fetch_products(ports::Table& table, const std::vector<
       auto result = table.batch_get(keys);
       if (!result.ok()) return std::move(result).error();
       for (auto& item : result->items) {
-        auto id = item.find("productId");
+        auto id = item.find(domain::kAttrProductId);
         if (id != item.end() && id->second.as_s() != nullptr) {
           std::string product_id = *id->second.as_s();
           products.emplace(std::move(product_id), std::move(item));
@@ -54,7 +54,7 @@ std::string order_json(const domain::Order& order, const model::Item& stored) {
   body += ",\"order_date\":";
   model::append_json_string(body, order.order_date);
   body += ",\"order_total\":" + std::to_string(order.total) + ",\"order_items\":";
-  model::append_plain_json(body, stored.find("order_items")->second);
+  model::append_plain_json(body, stored.find(domain::kAttrOrderItems)->second);
   body += '}';
   return body;
 }
@@ -119,17 +119,11 @@ ApiResponse place_order(RequestContext& ctx) {
   }
   std::size_t first_claim = actions.size();
   for (const auto& line : order.lines) {
-    model::Item key{{std::string(domain::kPk), domain::user_pk(order.user_id)},
-                    {std::string(domain::kSk), domain::cart_item_sk(line.product_id)}};
-    model::Update claim;
-    claim.set(model::path("order_id"), order.order_id);
-    model::Cond still_open =
-        model::Cond::exists(model::path(std::string(domain::kPk))) &&
-        model::Cond::eq(model::path("cartProductStatus"), std::string(domain::kStatusPending)) &&
-        model::Cond::eq(model::path("addedOn"), line.added_on) &&
-        model::Cond::not_exists(model::path("order_id"));
-    actions.push_back(ports::TransactAction{
-        ports::UpdateRequest{std::move(key), std::move(claim), still_open, ports::ReturnValues::kNone}});
+    auto claim = domain::claim_cart_item(order.user_id, line.product_id, line.added_on,
+                                         order.order_id);
+    actions.push_back(ports::TransactAction{ports::UpdateRequest{
+        std::move(claim.key), std::move(claim.update), std::move(claim.condition),
+        ports::ReturnValues::kNone}});
   }
   if (idempotency.active()) actions.push_back(idempotency.record(response));
 

@@ -2,11 +2,11 @@
 #include "functions/process_cart_products.h"
 
 #include <algorithm>
-#include <set>
 #include <utility>
 #include <vector>
 
 #include "domain/keys.h"
+#include "domain/order_message.h"
 #include "events/batch_response.h"
 #include "events/dynamodb_stream.h"
 #include "model/dynamo_json.h"
@@ -14,43 +14,31 @@
 namespace cartflow::functions {
 namespace {
 
-const std::string* string_attribute(const model::Item& item, std::string_view name) {
-  auto it = item.find(name);
-  return it == item.end() ? nullptr : it->second.as_s();
-}
-
-// Why a record is not announced; empty when it is an order to send.
-std::string_view ignore_reason(const events::DynamoDbStreamRecord& record) {
+// Why a record is not announced (empty when it is an order to send), and its order id.
+std::string_view ignore_reason(const events::DynamoDbStreamRecord& record,
+                               std::string_view& order_id) {
   if (record.event_name != "INSERT") return "not an INSERT";
   if (!record.dynamodb.new_image) return "no NewImage";
-  const auto* status = string_attribute(*record.dynamodb.new_image, "order_status");
-  if (status == nullptr) return "not an order";
-  if (*status != domain::kStatusOrdered) return "order not in status ORDERED";
-  const auto* id = string_attribute(*record.dynamodb.new_image, "order_id");
-  if (id == nullptr || id->empty()) return "order without order_id";
-  return {};
+  return domain::announce_check(*record.dynamodb.new_image, order_id);
 }
 
 }  // namespace
 
 std::optional<std::string> ordered_order_id(const model::Item& new_image) {
-  const auto* status = string_attribute(new_image, "order_status");
-  const auto* id = string_attribute(new_image, "order_id");
-  if (status == nullptr || *status != domain::kStatusOrdered || id == nullptr || id->empty()) {
-    return std::nullopt;
-  }
-  return *id;
+  std::string_view order_id;
+  if (!domain::announce_check(new_image, order_id).empty()) return std::nullopt;
+  return std::string(order_id);
 }
 
 ports::SendEntry order_message(std::string entry_id, const model::Item& new_image,
-                               const std::string& order_id) {
+                               std::string_view order_id) {
   ports::SendEntry entry;
   entry.id = std::move(entry_id);
-  model::append_dynamo_json(entry.body, new_image);
+  domain::append_order_message_body(entry.body, new_image);
   ports::MessageAttribute attribute;
   attribute.data_type = "String";
-  attribute.string_value = order_id;
-  entry.attributes.emplace("order_id", std::move(attribute));
+  attribute.string_value = std::string(order_id);
+  entry.attributes.emplace(std::string(domain::kOrderMessageAttribute), std::move(attribute));
   return entry;
 }
 
@@ -76,7 +64,8 @@ model::Result<std::string> ProcessCartProducts::invoke(std::string_view event_js
   std::vector<std::pair<std::size_t, ports::SendEntry>> outgoing;
   for (std::size_t i = 0; i < records.size(); ++i) {
     const auto& record = records[i];
-    if (auto reason = ignore_reason(record); !reason.empty()) {
+    std::string_view order_id;
+    if (auto reason = ignore_reason(record, order_id); !reason.empty()) {
       ++counts[std::string(kRecordsIgnored)];
       logger_.debug(context, "stream record ignored",
                     {{"reason", reason},
@@ -84,9 +73,8 @@ model::Result<std::string> ProcessCartProducts::invoke(std::string_view event_js
                      {"sequence_number", record.dynamodb.sequence_number}});
       continue;
     }
-    const auto& image = *record.dynamodb.new_image;
-    const std::string& order_id = *string_attribute(image, "order_id");
-    outgoing.emplace_back(i, order_message("r" + std::to_string(i), image, order_id));
+    outgoing.emplace_back(
+        i, order_message("r" + std::to_string(i), *record.dynamodb.new_image, order_id));
   }
 
   std::optional<std::size_t> checkpoint;  // index of the first record not fully sent
@@ -95,7 +83,7 @@ model::Result<std::string> ProcessCartProducts::invoke(std::string_view event_js
     const std::size_t end = std::min(outgoing.size(), start + options_.send_batch_size);
     std::vector<ports::SendEntry> entries;
     entries.reserve(end - start);
-    for (std::size_t k = start; k < end; ++k) entries.push_back(outgoing[k].second);
+    for (std::size_t k = start; k < end; ++k) entries.push_back(std::move(outgoing[k].second));
     auto sent = queue_.send_batch(entries);
     if (!sent.ok()) {
       checkpoint = outgoing[start].first;
@@ -106,11 +94,11 @@ model::Result<std::string> ProcessCartProducts::invoke(std::string_view event_js
                      {"entries", end - start}});
       break;
     }
-    std::set<std::string, std::less<>> ok_ids;
-    for (const auto& success : sent->successful) ok_ids.insert(success.id);
     for (std::size_t k = start; k < end; ++k) {
-      const auto& entry = outgoing[k].second;
-      if (ok_ids.contains(entry.id)) {
+      const auto& entry = entries[k - start];
+      bool ok = std::any_of(sent->successful.begin(), sent->successful.end(),
+                            [&](const auto& success) { return success.id == entry.id; });
+      if (ok) {
         ++counts[std::string(kOrdersSent)];
         continue;
       }
@@ -120,7 +108,7 @@ model::Result<std::string> ProcessCartProducts::invoke(std::string_view event_js
         if (failure.id == entry.id) code = failure.code;
       }
       logger_.error(context, "order message not sent",
-                    {{"order_id", entry.attributes.at("order_id").string_value},
+                    {{"order_id", entry.attributes.at(std::string(domain::kOrderMessageAttribute)).string_value},
                      {"sequence_number", records[outgoing[k].first].dynamodb.sequence_number},
                      {"error_code", code}});
       if (!checkpoint) checkpoint = outgoing[k].first;

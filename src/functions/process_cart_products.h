@@ -50,9 +50,10 @@ class ProcessCartProducts final : public Handler {
 // order_id is a non-empty S. std::nullopt otherwise.
 std::optional<std::string> ordered_order_id(const model::Item& new_image);
 
-// The queue message for an order's NewImage: body in DynamoDB JSON, attribute order_id.
+// The queue message for an order's NewImage (domain/order_message.h): body in DynamoDB JSON,
+// attribute order_id.
 ports::SendEntry order_message(std::string entry_id, const model::Item& new_image,
-                               const std::string& order_id);
+                               std::string_view order_id);
 
 // Counter names.
 inline constexpr std::string_view kRecordsReceived = "RecordsReceived";

@@ -5,7 +5,9 @@
 #include <mutex>
 #include <utility>
 
+#include "domain/cart.h"
 #include "domain/keys.h"
+#include "domain/order_message.h"
 #include "events/batch_response.h"
 #include "events/dynamodb_stream.h"
 #include "events/sqs.h"
@@ -21,87 +23,25 @@ using model::Error;
 using model::Item;
 using model::Result;
 
-constexpr std::string_view kStatusAttribute = "cartProductStatus";
-constexpr std::string_view kAddedOnAttribute = "addedOn";
-constexpr std::string_view kOrderIdAttribute = "order_id";
-
-Result<std::string> required_s(const model::Map& map, std::string_view name,
-                               std::string_view where) {
-  auto it = map.find(name);
-  if (it == map.end()) return Error::invalid(std::string(where) + std::string(name) + " missing");
-  const std::string* s = it->second.as_s();
-  if (s == nullptr || s->empty()) {
-    return Error::invalid(std::string(where) + std::string(name) + " is not a non-empty S");
-  }
-  return *s;
-}
-
-Result<OrderMessage> order_from_image(const Item& image) {
-  OrderMessage order;
-  auto order_id = required_s(image, "order_id", "");
-  if (!order_id.ok()) return std::move(order_id).error();
-  order.order_id = std::move(order_id).value();
-  auto user_id = required_s(image, "user_id", "");
-  if (!user_id.ok()) return std::move(user_id).error();
-  order.user_id = std::move(user_id).value();
-  if (auto it = image.find("order_status"); it != image.end() && it->second.as_s() != nullptr) {
-    order.order_status = *it->second.as_s();
-  }
-  auto items = image.find("order_items");
-  if (items == image.end() || items->second.as_l() == nullptr) {
-    return Error::invalid("order_items missing or not a list");
-  }
-  const auto& list = *items->second.as_l();
-  order.lines.reserve(list.size());
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const std::string where = "order_items[" + std::to_string(i) + "].";
-    const model::Map* line_map = list[i].as_m();
-    if (line_map == nullptr) return Error::invalid(where + " is not a map");
-    OrderLine line;
-    auto product = required_s(*line_map, "productId", where);
-    if (!product.ok()) return std::move(product).error();
-    line.product_id = std::move(product).value();
-    auto added = required_s(*line_map, kAddedOnAttribute, where);
-    if (!added.ok()) return std::move(added).error();
-    line.added_on = std::move(added).value();
-    auto quantity = line_map->find("quantity");
-    if (quantity == line_map->end()) return Error::invalid(where + "quantity missing");
-    if (const auto* n = quantity->second.as_n(); n != nullptr) {
-      line.quantity = n->to_string();
-    } else if (const auto* s = quantity->second.as_s(); s != nullptr) {
-      auto number = model::Number::parse(*s);  // the reference consumer's string quantity
-      if (!number.ok()) return Error::invalid(where + "quantity is not a number: " + *s);
-      line.quantity = number->to_string();
-    } else {
-      return Error::invalid(where + "quantity is neither N nor S");
-    }
-    order.lines.push_back(std::move(line));
-  }
-  return order;
-}
-
 enum class LineOutcome { kOrdered, kAlreadyOrdered, kSkipped, kFailed };
 
 struct LineTask {
   std::size_t message = 0;  // index in the event
-  const OrderMessage* order = nullptr;
-  const OrderLine* line = nullptr;
+  const domain::Order* order = nullptr;
+  const domain::OrderLine* line = nullptr;
   LineOutcome outcome = LineOutcome::kFailed;
 };
 
 }  // namespace
 
-Result<OrderMessage> decode_order_message(std::string_view body) {
-  auto image = model::parse_item(body);
-  if (image.ok()) return order_from_image(*image);
-  // Not a bare image: maybe a whole stream record (the reference consumer's format).
+Result<domain::Order> decode_order_message(std::string_view body) {
+  auto order = domain::read_order_message(body);
+  if (order.ok()) return order;
+  // Not an order image: maybe a whole stream record (the reference consumer's format).
   auto record = events::parse_dynamodb_stream_record(body);
-  if (record.ok()) {
-    if (!record->dynamodb.new_image) return Error::invalid("stream record without NewImage");
-    return order_from_image(*record->dynamodb.new_image);
-  }
-  return Error::invalid("body is neither an order image nor a stream record: " +
-                        image.error().message);
+  if (!record.ok()) return order;
+  if (!record->dynamodb.new_image) return Error::invalid("stream record without NewImage");
+  return domain::order_from_item(*record->dynamodb.new_image);
 }
 
 UpdateCartStatus::UpdateCartStatus(ports::Table& table, const Logger& logger, Metrics& metrics,
@@ -124,7 +64,7 @@ model::Result<std::string> UpdateCartStatus::invoke(std::string_view event_json,
   Counts counts;
   counts[std::string(kMessagesReceived)] += static_cast<std::int64_t>(records.size());
 
-  std::vector<std::optional<OrderMessage>> orders(records.size());
+  std::vector<std::optional<domain::Order>> orders(records.size());
   std::vector<bool> failed(records.size(), false);
   std::vector<LineTask> tasks;
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -136,12 +76,12 @@ model::Result<std::string> UpdateCartStatus::invoke(std::string_view event_json,
                     {{"message_id", records[i].message_id}, {"error", order.error().message}});
       continue;
     }
-    if (!order->order_status.empty() && order->order_status != domain::kStatusOrdered) {
+    if (!order->status.empty() && order->status != domain::kStatusOrdered) {
       ++counts[std::string(kMessagesIgnored)];
       logger_.warn(context, "order message ignored: order not in status ORDERED",
                    {{"message_id", records[i].message_id},
                     {"order_id", order->order_id},
-                    {"order_status", order->order_status}});
+                    {"order_status", order->status}});
       continue;
     }
     orders[i] = std::move(order).value();
@@ -158,20 +98,13 @@ model::Result<std::string> UpdateCartStatus::invoke(std::string_view event_json,
   };
   workers_->run(tasks.size(), [&](std::size_t t) {
     LineTask& task = tasks[t];
-    const OrderMessage& order = *task.order;
-    const OrderLine& line = *task.line;
+    const domain::Order& order = *task.order;
+    const domain::OrderLine& line = *task.line;
     const std::string& message_id = records[task.message].message_id;
-    Item key{{std::string(domain::kPk), AttributeValue(domain::user_pk(order.user_id))},
-             {std::string(domain::kSk), AttributeValue(domain::cart_item_sk(line.product_id))}};
-    ports::UpdateRequest request;
-    request.key = key;
-    request.update.set(model::path(std::string(kStatusAttribute)),
-                       AttributeValue(std::string(domain::kStatusOrdered)));
-    request.update.set(model::path(std::string(kOrderIdAttribute)), AttributeValue(order.order_id));
-    request.condition =
-        model::Cond::eq(model::path(std::string(kStatusAttribute)),
-                        AttributeValue(std::string(domain::kStatusPending))) &&
-        model::Cond::eq(model::path(std::string(kAddedOnAttribute)), AttributeValue(line.added_on));
+    auto mark = domain::mark_cart_item_ordered(order.user_id, line.product_id, line.added_on,
+                                               order.order_id);
+    ports::UpdateRequest request{std::move(mark.key), std::move(mark.update),
+                                 std::move(mark.condition), ports::ReturnValues::kNone};
     auto updated = table_.update(request);
     if (updated.ok()) {
       task.outcome = LineOutcome::kOrdered;
@@ -190,7 +123,7 @@ model::Result<std::string> UpdateCartStatus::invoke(std::string_view event_json,
       return;
     }
     // The condition failed: find out whether this order already did the work.
-    auto current = table_.get(ports::GetRequest{key, true, std::nullopt});
+    auto current = table_.get(ports::GetRequest{std::move(request.key), true, std::nullopt});
     if (!current.ok()) {
       task.outcome = LineOutcome::kFailed;
       count(kTableErrors);
@@ -209,8 +142,7 @@ model::Result<std::string> UpdateCartStatus::invoke(std::string_view event_json,
       if (it == item->end() || it->second.as_s() == nullptr) return {};
       return *it->second.as_s();
     };
-    if (s_of(kStatusAttribute) == domain::kStatusOrdered &&
-        s_of(kOrderIdAttribute) == order.order_id) {
+    if (domain::ordered_by(item, order.order_id)) {
       task.outcome = LineOutcome::kAlreadyOrdered;
       count(kCartItemsAlreadyOrdered);
       logger_.info(context, "cart item already ordered by this order (redelivery)",
@@ -221,15 +153,16 @@ model::Result<std::string> UpdateCartStatus::invoke(std::string_view event_json,
     }
     task.outcome = LineOutcome::kSkipped;
     count(kCartItemsSkipped);
-    logger_.warn(context, item ? "cart item changed since the order; left as is"
+    logger_.warn(context, item ? "cart item changed since the order (re-added, released by a "
+                                 "cancellation, or ordered again); left as is"
                                : "cart item gone; nothing to mark",
                  {{"message_id", message_id},
                   {"order_id", order.order_id},
                   {"product_id", line.product_id},
                   {"expected_added_on", line.added_on},
-                  {"found_status", s_of(kStatusAttribute)},
-                  {"found_added_on", s_of(kAddedOnAttribute)},
-                  {"found_order_id", s_of(kOrderIdAttribute)}});
+                  {"found_status", s_of(domain::kAttrCartProductStatus)},
+                  {"found_added_on", s_of(domain::kAttrAddedOn)},
+                  {"found_order_id", s_of(domain::kAttrOrderId)}});
   });
 
   for (const auto& task : tasks) {

@@ -8,9 +8,11 @@
 //   UpdateItem PK=USER#<user_id> SK=PRODUCT#<productId>
 //     SET cartProductStatus = "ORDERED", order_id = <order_id>
 //     IF cartProductStatus = "PENDING" AND addedOn = <the line's addedOn>
-// When the condition fails the item is read back: ORDERED by this order already means a
-// redelivery (success, no second effect); changed (re-added, ordered by another order) or gone
-// means the line is skipped with a warning and a count, not a failure.
+//        AND (order_id = <order_id> OR attribute_not_exists(order_id))
+// (domain::mark_cart_item_ordered). When the condition fails the item is read back: ORDERED by
+// this order already means a redelivery (success, no second effect); changed (re-added,
+// released by the order's cancellation, ordered by another order) or gone means the line is
+// skipped with a warning and a count, not a failure: redelivering it could never succeed.
 // A message fails (and is listed in batchItemFailures by messageId, so SQS redelivers it and
 // eventually moves it to the DLQ) when it is malformed or a table call for one of its lines
 // fails with any other error (Throttled, Unavailable, ...). Other messages are unaffected.
@@ -24,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/order.h"
 #include "functions/handler.h"
 #include "functions/logging.h"
 #include "model/result.h"
@@ -33,27 +36,14 @@ namespace cartflow::functions {
 
 class Workers;
 
-// One order line as the consumer needs it.
-struct OrderLine {
-  std::string product_id;
-  std::string added_on;    // the cart item's addedOn captured by the order
-  std::string quantity;    // canonical number text; from N, or from S (reference defect 2)
-  bool operator==(const OrderLine&) const = default;
-};
-
-struct OrderMessage {
-  std::string order_id;
-  std::string user_id;
-  std::string order_status;  // empty when the image has none
-  std::vector<OrderLine> lines;
-  bool operator==(const OrderMessage&) const = default;
-};
-
-// Decodes one message body (either format). Fails with kInvalidArgument naming the problem:
-// not JSON, not an object, not DynamoDB JSON, a stream record without dynamodb.NewImage, a
-// missing or non-S order_id / user_id, order_items missing or not a list of maps, a line
-// without productId (S) or addedOn (S), a quantity that is neither N nor S holding a number.
-model::Result<OrderMessage> decode_order_message(std::string_view body);
+// Decodes one message body: the order image (domain/order_message.h, read straight from the
+// text), or else a whole stream record whose dynamodb.NewImage is the order (the reference
+// consumer's format, read through events/ and domain::order_from_item). Fails with
+// kInvalidArgument naming the problem: not JSON, not an object, not DynamoDB JSON, a stream
+// record without dynamodb.NewImage, a missing or non-S order_id / user_id, order_items missing
+// or not a list of maps, a line without productId (S) or addedOn (S), a quantity that is
+// neither N nor S holding a whole number.
+model::Result<domain::Order> decode_order_message(std::string_view body);
 
 struct UpdateCartStatusOptions {
   // Table calls of one invocation in flight at once (the caller's thread plus helpers);

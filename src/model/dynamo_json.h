@@ -6,6 +6,7 @@
 // JSON documents and items the way the AWS SDKs' document clients do it.
 // All functions are pure and thread-safe.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,26 @@ namespace cartflow::model {
 Result<AttributeValue> parse_attribute_value(std::string_view json);
 // Parses an item: a JSON object of attribute names to DynamoDB JSON values.
 Result<Item> parse_item(std::string_view json);
+
+// Reads an item in DynamoDB JSON without building an Item, for hot paths that need a few
+// attributes (the order message of update-cart-status). The scanner is told about:
+//   - every top-level attribute: its name, type, and for S, N, BOOL and NULL its text (S
+//     unescaped; N as written, validated; BOOL "true"/"false"; NULL "");
+//   - every element of a top-level L (index and type);
+//   - every member of a map that is an element of a top-level L, in the same form.
+// Everything else (deeper values, B, sets) is parsed and validated as parse_item would, then
+// dropped. The views are valid only during the call. A callback returning an error stops the
+// scan with that error. Fails with kInvalidArgument as parse_item does (duplicate attribute
+// names are not detected). Thread-safe (a per-thread parser).
+class ItemScanner {
+ public:
+  virtual ~ItemScanner() = default;
+  virtual Status attribute(std::string_view name, AttributeType type, std::string_view text) = 0;
+  virtual Status list_element(std::string_view list, std::size_t index, AttributeType type) = 0;
+  virtual Status element_member(std::string_view list, std::size_t index, std::string_view name,
+                                AttributeType type, std::string_view text) = 0;
+};
+Status scan_item(std::string_view json, ItemScanner& scanner);
 
 // Serializes to compact DynamoDB JSON (numbers as canonical strings, B/BS as base64).
 std::string to_dynamo_json(const AttributeValue& value);

@@ -16,6 +16,7 @@ using namespace json_internal;  // NOLINT(google-build-using-namespace): private
 
 class DynamoParser {
  public:
+  friend class Scanner;
   DynamoParser() : sink_(path_) {}
 
   // Parses {"<type>": <payload>} into `out`.
@@ -256,6 +257,202 @@ class DynamoParser {
   ErrorSink sink_;
 };
 
+// The scan of scan_item: reads scalars as views, hands anything else to DynamoParser.
+class Scanner {
+ public:
+  explicit Scanner(ItemScanner& out) : out_(out) {}
+
+  bool item(sj::object object) {
+    for (auto field_result : object) {
+      sj::field field;
+      if (auto e = std::move(field_result).get(field)) return fail_json(e);
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return fail_json(e);
+      if (key.empty()) return parser_.sink().fail("attribute name must not be empty");
+      path().push_key(key);
+      if (!attribute(key, field.value())) return false;
+      path().pop();
+    }
+    return true;
+  }
+
+  Error take() { return error_ ? std::move(*error_) : parser_.sink().take(); }
+
+ private:
+  PathStack& path() { return parser_.path_; }
+  bool fail_json(simdjson::error_code e, std::string_view message = {}) {
+    return parser_.sink().fail_json(e, message);
+  }
+  bool callback(Status status) {
+    if (status.ok()) return true;
+    error_ = std::move(status).error();
+    return false;
+  }
+
+  // A scalar's text, or false when `type` is not a scalar (then the caller parses it).
+  bool scalar(AttributeType type, sj::value& v, std::string_view& text, bool& is_scalar) {
+    is_scalar = true;
+    switch (type) {
+      case AttributeType::kS:
+        if (auto e = v.get_string().get(text)) return fail_json(e, "S value must be a string");
+        return true;
+      case AttributeType::kN: {
+        if (auto e = v.get_string().get(text)) return fail_json(e, "N value must be a string");
+        auto n = Number::parse(text);
+        if (!n) return parser_.sink().fail(n.error().message);
+        return true;
+      }
+      case AttributeType::kBool: {
+        bool b = false;
+        if (auto e = v.get_bool().get(b)) return fail_json(e, "BOOL value must be true or false");
+        text = b ? "true" : "false";
+        return true;
+      }
+      case AttributeType::kNull: {
+        bool b = false;
+        if (auto e = v.get_bool().get(b)) return fail_json(e, "NULL value must be true");
+        if (!b) {
+          return parser_.sink().fail(
+              "One or more parameter values were invalid: Null attribute value types must have "
+              "the value of true");
+        }
+        text = {};
+        return true;
+      }
+      default:
+        is_scalar = false;
+        return true;
+    }
+  }
+
+  // Parses and drops a non-scalar payload (validation only).
+  bool drop(AttributeType type, sj::value v, int depth) {
+    AttributeValue ignored;
+    return parser_.payload(type, v, depth, ignored);
+  }
+
+  // One top-level attribute: {"<type>": payload}.
+  bool attribute(std::string_view name, sj::value v) {
+    sj::object object;
+    if (auto e = v.get_object().get(object)) {
+      return fail_json(e, "attribute value must be a JSON object like {\"S\":\"text\"}");
+    }
+    int count = 0;
+    for (auto field_result : object) {
+      sj::field field;
+      if (auto e = std::move(field_result).get(field)) return fail_json(e);
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return fail_json(e);
+      if (++count > 1) return more_than_one();
+      auto type = parse_type_descriptor(key);
+      if (!type) return unknown_type(key);
+      sj::value payload = field.value();
+      std::string_view text;
+      bool is_scalar = false;
+      if (!scalar(*type, payload, text, is_scalar)) return false;
+      if (is_scalar) {
+        if (!callback(out_.attribute(name, *type, text))) return false;
+      } else if (*type == AttributeType::kL) {
+        if (!callback(out_.attribute(name, *type, {}))) return false;
+        if (!list(name, payload)) return false;
+      } else {
+        if (!drop(*type, payload, 0)) return false;
+        if (!callback(out_.attribute(name, *type, {}))) return false;
+      }
+    }
+    if (count == 0) return empty_value();
+    return true;
+  }
+
+  bool list(std::string_view name, sj::value v) {
+    sj::array array;
+    if (auto e = v.get_array().get(array)) return fail_json(e, "L value must be an array");
+    std::size_t index = 0;
+    for (auto element : array) {
+      sj::value ev;
+      if (auto e = std::move(element).get(ev)) return fail_json(e);
+      path().push_index(index);
+      sj::object object;
+      if (auto e = ev.get_object().get(object)) {
+        return fail_json(e, "attribute value must be a JSON object like {\"S\":\"text\"}");
+      }
+      int count = 0;
+      for (auto field_result : object) {
+        sj::field field;
+        if (auto e = std::move(field_result).get(field)) return fail_json(e);
+        std::string_view key;
+        if (auto e = field.unescaped_key().get(key)) return fail_json(e);
+        if (++count > 1) return more_than_one();
+        auto type = parse_type_descriptor(key);
+        if (!type) return unknown_type(key);
+        if (!callback(out_.list_element(name, index, *type))) return false;
+        if (*type == AttributeType::kM) {
+          if (!members(name, index, field.value())) return false;
+        } else if (!drop(*type, field.value(), 1)) {
+          return false;
+        }
+      }
+      if (count == 0) return empty_value();
+      path().pop();
+      ++index;
+    }
+    return true;
+  }
+
+  bool members(std::string_view list, std::size_t index, sj::value v) {
+    sj::object object;
+    if (auto e = v.get_object().get(object)) return fail_json(e, "M value must be an object");
+    for (auto field_result : object) {
+      sj::field field;
+      if (auto e = std::move(field_result).get(field)) return fail_json(e);
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return fail_json(e);
+      path().push_key(key);
+      sj::object typed_object;
+      if (auto e = field.value().get_object().get(typed_object)) {
+        return fail_json(e, "attribute value must be a JSON object like {\"S\":\"text\"}");
+      }
+      int count = 0;
+      for (auto typed_field : typed_object) {
+        sj::field tf;
+        if (auto e = std::move(typed_field).get(tf)) return fail_json(e);
+        std::string_view type_key;
+        if (auto e = tf.unescaped_key().get(type_key)) return fail_json(e);
+        if (++count > 1) return more_than_one();
+        auto type = parse_type_descriptor(type_key);
+        if (!type) return unknown_type(type_key);
+        sj::value payload = tf.value();
+        std::string_view text;
+        bool is_scalar = false;
+        if (!scalar(*type, payload, text, is_scalar)) return false;
+        if (!is_scalar && !drop(*type, payload, 2)) return false;
+        if (!callback(out_.element_member(list, index, key, *type, text))) return false;
+      }
+      if (count == 0) return empty_value();
+      path().pop();
+    }
+    return true;
+  }
+
+  bool more_than_one() {
+    return parser_.sink().fail(
+        "Supplied AttributeValue has more than one datatypes set, must contain exactly one of "
+        "the supported datatypes");
+  }
+  bool unknown_type(std::string_view key) {
+    return parser_.sink().fail("unknown attribute type \"" + std::string(key.substr(0, 32)) +
+                               "\"; expected one of S, N, B, BOOL, NULL, M, L, SS, NS, BS");
+  }
+  bool empty_value() {
+    return parser_.sink().fail(
+        "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+  }
+
+  ItemScanner& out_;
+  DynamoParser parser_;
+  std::optional<Error> error_;
+};
+
 }  // namespace
 
 Result<AttributeValue> parse_attribute_value(std::string_view json) {
@@ -286,6 +483,22 @@ Result<Item> parse_item(std::string_view json) {
   if (!parser.item(object, out)) return parser.sink().take();
   if (!at_end(doc)) return (parser.sink().fail("invalid JSON: trailing content"), parser.sink().take());
   return out;
+}
+
+Status scan_item(std::string_view json, ItemScanner& scanner) {
+  Scanner scan(scanner);
+  sj::document doc;
+  PathStack top;
+  ErrorSink sink(top);
+  if (auto e = iterate(json).get(doc)) return (sink.fail_json(e), sink.take());
+  sj::object object;
+  if (auto e = doc.get_object().get(object)) {
+    sink.fail_json(e, "an item must be a JSON object of attribute names to values");
+    return sink.take();
+  }
+  if (!scan.item(object)) return scan.take();
+  if (!at_end(doc)) return Error::invalid("invalid JSON: trailing content");
+  return {};
 }
 
 }  // namespace cartflow::model

@@ -213,6 +213,51 @@ TEST_F(OrderTest, CancelOnlyOrderedOrders) {
   EXPECT_EQ(post("/orders/nope/cancel", std::nullopt).status, 404);
 }
 
+TEST_F(OrderTest, CancelReleasesTheClaimedCartItemsInTheSameTransaction) {
+  add("u1", ids_[0], 1);
+  add("u1", ids_[1], 2);
+  auto placed = post("/order", R"({"user_id":"u1"})");
+  ASSERT_EQ(placed.status, 201) << placed.raw.body;
+  const std::string id = placed.str("order_id");
+  const std::string ordered_added_on = *stored("USER#u1", "PRODUCT#" + ids_[0])->at("addedOn").as_s();
+  EXPECT_TRUE(get("/cart/u1").list("cart_items").empty());
+  clock_.advance_ms(1000);
+
+  int transactions = faulty_->transactions;
+  ASSERT_EQ(post("/orders/" + id + "/cancel", std::nullopt).status, 200);
+  EXPECT_EQ(faulty_->transactions - transactions, 1);
+  EXPECT_EQ(faulty_->last_transaction_size, 1u + 2u);  // the order and two releases
+  for (const auto& product : {ids_[0], ids_[1]}) {
+    auto item = stored("USER#u1", "PRODUCT#" + product);
+    ASSERT_TRUE(item.has_value());
+    EXPECT_EQ(*item->at("cartProductStatus").as_s(), "PENDING") << product;
+    EXPECT_EQ(item->count("order_id"), 0u) << product;
+    // A fresh incarnation: the cancelled order's pipeline message cannot match it any more.
+    EXPECT_NE(*item->at("addedOn").as_s(), ordered_added_on) << product;
+  }
+  ASSERT_EQ(get("/cart/u1").list("cart_items").size(), 2u);
+
+  // Released items can be removed, or ordered again.
+  auto removed = send({"DELETE", "/cart/u1/" + ids_[1], std::nullopt, {}, {}});
+  EXPECT_EQ(removed.status, 200) << removed.raw.body;
+  auto again = post("/order", R"({"user_id":"u1"})");
+  ASSERT_EQ(again.status, 201) << again.raw.body;
+  ASSERT_EQ(again.list("order_items").size(), 1u);
+  EXPECT_EQ(*stored("USER#u1", "PRODUCT#" + ids_[0])->at("order_id").as_s(), again.str("order_id"));
+}
+
+TEST_F(OrderTest, CancelLeavesAProductReAddedSinceTheOrderAlone) {
+  add("u1", ids_[0], 1);
+  const std::string id = post("/order", R"({"user_id":"u1"})").str("order_id");
+  clock_.advance_ms(1000);
+  ASSERT_EQ(add("u1", ids_[0], 3).status, 200);  // a new incarnation, not claimed
+  auto before = stored("USER#u1", "PRODUCT#" + ids_[0]);
+  ASSERT_EQ(post("/orders/" + id + "/cancel", std::nullopt).status, 200);
+  EXPECT_EQ(faulty_->last_transaction_size, 1u);  // the order only
+  EXPECT_EQ(stored("USER#u1", "PRODUCT#" + ids_[0]), before);
+  EXPECT_EQ(get("/orders/" + id).str("order_status"), "CANCELLED");
+}
+
 TEST_F(OrderTest, UserOrdersNewestFirstPaginated) {
   std::vector<std::string> placed;
   for (int i = 0; i < 3; ++i) {

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "functions/order_cancel.h"
 #include "store_fixture.h"
 
 namespace cartflow::functions {
@@ -168,7 +169,7 @@ TEST_F(UpdateCartStatusTest, ReadsTheReferenceConsumersStreamRecordWithStringQua
   const auto body = read_test_event("reference_consumer_message_body.json");
   auto decoded = decode_order_message(body);
   ASSERT_TRUE(decoded.ok()) << decoded.error().message;
-  EXPECT_EQ(decoded->lines.at(0).quantity, "2");
+  EXPECT_EQ(decoded->lines.at(0).quantity, 2);
   EXPECT_THAT(failures_of(invoke(sqs_event({body}))), IsEmpty());
   EXPECT_EQ(s_attr(read_cart_item(*store.table, "user-42", "p-1"), "order_id"), "ref-order-1");
   EXPECT_EQ(s_attr(read_cart_item(*store.table, "user-42", "p-2"), "order_id"), "ref-order-1");
@@ -204,6 +205,65 @@ TEST_F(UpdateCartStatusTest, EveryMalformedBodyFailsOnlyItsOwnMessage) {
   EXPECT_EQ(s_attr(read_cart_item(*store.table, "u1", "p1"), "order_id"), "o-ok");
   EXPECT_EQ(obs.metrics.value(kMessagesMalformed), static_cast<std::int64_t>(bad.size()));
   EXPECT_EQ(table.update_calls(), 1);
+}
+
+// Cancel the order o1 of u1 through the order lifecycle (functions/order_cancel.h), with its
+// cart items claimed as POST /order leaves them.
+class CancelledOrderTest : public UpdateCartStatusTest {
+ protected:
+  void SetUp() override {
+    for (const auto& line : lines) {
+      auto item = cart_item("u1", line.product, line.added_on);
+      item["order_id"] = AttributeValue("o1");
+      ASSERT_TRUE(store.table->put({item}).ok());
+    }
+    ASSERT_TRUE(store.table->put({order_item("o1", "u1", lines)}).ok());
+  }
+  void cancel() {
+    auto outcome = cancel_order(*store.table, "o1", 1'714'560'000'000);
+    ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+    ASSERT_EQ(outcome->kind, CancelOutcome::Kind::kCancelled);
+  }
+  void expect_released() {
+    for (const auto& line : lines) {
+      auto item = read_cart_item(*store.table, "u1", line.product);
+      EXPECT_EQ(s_attr(item, "cartProductStatus"), "PENDING") << line.product;
+      EXPECT_EQ(s_attr(item, "order_id"), "<none>") << line.product;
+      EXPECT_NE(s_attr(item, "addedOn"), line.added_on) << line.product;
+    }
+  }
+  const std::vector<Line> lines = {{"p1", "t1"}, {"p2", "t2"}};
+};
+
+// The message was sent when the order was placed (status ORDERED); it arrives after the cancel.
+TEST_F(CancelledOrderTest, AMessageArrivingAfterTheCancelLeavesTheItemsAloneWithoutFailing) {
+  cancel();
+  EXPECT_THAT(failures_of(invoke(sqs_event({order_body("o1", "u1", lines)}))), IsEmpty());
+  expect_released();
+  EXPECT_EQ(obs.metrics.value(kCartItemsOrdered), 0);
+  EXPECT_EQ(obs.metrics.value(kCartItemsSkipped), 2);
+  EXPECT_EQ(obs.metrics.value(kMessagesFailed), 0);
+}
+
+TEST_F(CancelledOrderTest, ACancelAfterThePipelineReleasesTheOrderedItems) {
+  EXPECT_THAT(failures_of(invoke(sqs_event({order_body("o1", "u1", lines)}))), IsEmpty());
+  EXPECT_EQ(s_attr(read_cart_item(*store.table, "u1", "p1"), "cartProductStatus"), "ORDERED");
+  cancel();
+  expect_released();
+  // A redelivery of the message afterwards changes nothing and does not fail.
+  EXPECT_THAT(failures_of(invoke(sqs_event({order_body("o1", "u1", lines)}))), IsEmpty());
+  expect_released();
+  EXPECT_EQ(obs.metrics.value(kCartItemsSkipped), 2);
+}
+
+TEST_F(CancelledOrderTest, AnItemClaimedByAnotherOrderIsNotMarked) {
+  auto item = cart_item("u1", "p1", "t1");
+  item["order_id"] = AttributeValue("o-other");
+  ASSERT_TRUE(store.table->put({item}).ok());
+  EXPECT_THAT(failures_of(invoke(sqs_event({order_body("o1", "u1", {{"p1", "t1"}})}))), IsEmpty());
+  EXPECT_EQ(s_attr(read_cart_item(*store.table, "u1", "p1"), "cartProductStatus"), "PENDING");
+  EXPECT_EQ(s_attr(read_cart_item(*store.table, "u1", "p1"), "order_id"), "o-other");
+  EXPECT_EQ(obs.metrics.value(kCartItemsSkipped), 1);
 }
 
 TEST_F(UpdateCartStatusTest, AnOrderNotInStatusOrderedIsIgnored) {
