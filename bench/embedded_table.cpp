@@ -5,6 +5,7 @@
 // per operation, blobs written as given: no key encoding, item codec, GSI or stream).
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -75,6 +76,22 @@ std::unique_ptr<TableRun> table_run;
 
 enum class Op { kPut, kGet, kQuery, kTransact };
 
+// CPU time of the whole process (every thread: the writer's and the sync thread's too), in µs.
+double process_cpu_us() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+}
+double cpu_at_start = 0;  // thread 0, set after the start barrier
+
+// Reports the process CPU per operation of all threads together (Google Benchmark's CPU column
+// counts the calling threads only, not the store's writer thread).
+void report_process_cpu(benchmark::State& state) {
+  if (state.thread_index() != 0 || state.iterations() == 0) return;
+  state.counters["process_cpu_us"] = benchmark::Counter(
+      (process_cpu_us() - cpu_at_start) / static_cast<double>(state.iterations() * state.threads()));
+}
+
 // durable=false (synchronous=NORMAL) shows the CPU cost of the write path without the fsync.
 
 void run_table(benchmark::State& state, Op op, bool durable = true) {
@@ -83,7 +100,10 @@ void run_table(benchmark::State& state, Op op, bool durable = true) {
     if (op == Op::kGet || op == Op::kQuery) table_run->preload();
   }
   std::mt19937 rng(static_cast<unsigned>(state.thread_index()) + 1);
+  bool started = false;
   for (auto _ : state) {
+    if (!started && state.thread_index() == 0) cpu_at_start = process_cpu_us();
+    started = true;
     TableRun& run = *table_run;
     bool ok = true;
     switch (op) {
@@ -120,6 +140,7 @@ void run_table(benchmark::State& state, Op op, bool durable = true) {
     if (!ok) state.SkipWithError("operation failed");
   }
   state.SetItemsProcessed(state.iterations());
+  report_process_cpu(state);
   if (state.thread_index() == 0) {
     auto stats = table_run->db->stats();
     if (stats.groups > 0) {
@@ -197,6 +218,7 @@ void run_raw(benchmark::State& state, Op op, bool durable = true) {
       sqlite3_prepare_v2(db, "SELECT item FROM items WHERE tbl = 'bench' AND pk = ?1 ORDER BY sk", -1, &range, nullptr);
       opened = true;
       state.ResumeTiming();
+      if (state.thread_index() == 0) cpu_at_start = process_cpu_us();
     }
     bool ok = true;
     switch (op) {
@@ -239,6 +261,7 @@ void run_raw(benchmark::State& state, Op op, bool durable = true) {
     if (!ok) state.SkipWithError("raw operation failed");
   }
   state.SetItemsProcessed(state.iterations());
+  report_process_cpu(state);
   sqlite3_finalize(ins);
   sqlite3_finalize(sel);
   sqlite3_finalize(range);
