@@ -104,7 +104,7 @@ Result<ports::StreamPosition> SqliteChangeStream::latest() {
     if (!trimmed.ok()) return std::move(trimmed).error();
     newest = std::max(newest, *trimmed);
     return {};
-  });
+  }, Database::Sync::kDeferred);  // the stream's consumers only act by later commits
   if (!s.ok()) return std::move(s).error();
   return ports::StreamPosition{newest == 0 ? std::string() : sequence_number(newest)};
 }
@@ -163,7 +163,7 @@ Result<ports::StreamBatch> SqliteChangeStream::read(const ports::StreamPosition&
       }
       st.reset();
       return {};
-    });
+    }, Database::Sync::kDeferred);  // as in latest()
     if (!s.ok()) return std::move(s).error();
     auto now = std::chrono::steady_clock::now();
     if (!batch.records.empty() || now >= deadline) return batch;
