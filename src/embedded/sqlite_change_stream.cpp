@@ -59,8 +59,9 @@ Result<std::int64_t> trimmed_through(Connection& c, const std::string& table) {
 }  // namespace
 
 Status append_stream_record(Connection& c, const std::string& table, StreamViewType view,
-                            const Item& keys, const std::optional<Item>& old_item,
-                            const std::optional<Item>& new_item, std::int64_t now_ms) {
+                            const Item& keys, const Item* old_item,
+                            const Item* new_item, std::int64_t now_ms,
+                            const std::string* new_encoded) {
   if (view == StreamViewType::kNone) return {};
   StreamEventName name = !old_item ? StreamEventName::kInsert
                          : !new_item ? StreamEventName::kRemove
@@ -80,7 +81,11 @@ Status append_stream_record(Connection& c, const std::string& table, StreamViewT
   s.bind_text(1, table).bind(2, static_cast<std::int64_t>(name)).bind(3, now_ms);
   s.bind(4, static_cast<std::int64_t>(view)).bind(5, static_cast<std::int64_t>(size));
   s.bind_blob(6, encode_item(keys));
-  if (with_new) s.bind_blob(7, encode_item(*new_item)); else s.bind_null(7);
+  if (with_new) {
+    s.bind_blob(7, new_encoded != nullptr ? *new_encoded : encode_item(*new_item));
+  } else {
+    s.bind_null(7);
+  }
   if (with_old) s.bind_blob(8, encode_item(*old_item)); else s.bind_null(8);
   return s.run();
 }

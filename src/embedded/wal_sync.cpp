@@ -2,6 +2,7 @@
 #include "embedded/wal_sync.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,7 +24,12 @@ WalSync::~WalSync() {
   if (wal_fd_ >= 0) ::close(wal_fd_);
 }
 
-void WalSync::start() { thread_ = std::thread([this] { run(); }); }
+void WalSync::start() {
+  thread_ = std::thread([this] {
+    ::pthread_setname_np(::pthread_self(), "cf-db-sync");
+    run();
+  });
+}
 
 void WalSync::stop() {
   {
