@@ -214,7 +214,9 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
   if (auto s = impl->writer->exec(pragmas); !s.ok()) return std::move(s).error();
   if (auto s = migrate(*impl->writer, path); !s.ok()) return std::move(s).error();
   if (options.durable) {
-    // The migration's commits were not synced: make them durable before anything relies on them.
+    // Nothing before this point is known durable: the migration's commits, and commits a killed
+    // process left in the WAL unsynced (readers see them from now on, at position 0). A
+    // checkpoint syncs the WAL and then the database file, even under synchronous=NORMAL.
     if (auto s = impl->writer->exec("PRAGMA wal_checkpoint(PASSIVE)"); !s.ok()) {
       return std::move(s).error();
     }
