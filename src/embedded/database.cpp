@@ -213,13 +213,12 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
       "PRAGMA wal_autocheckpoint = 4000; PRAGMA synchronous = NORMAL;";
   if (auto s = impl->writer->exec(pragmas); !s.ok()) return std::move(s).error();
   if (auto s = migrate(*impl->writer, path); !s.ok()) return std::move(s).error();
+  impl->sync = std::make_unique<WalSync>(path + "-wal", options.sync_hook);
   if (options.durable) {
     // Nothing before this point is known durable: the migration's commits, and commits a killed
-    // process left in the WAL unsynced (readers see them from now on, at position 0). A
-    // checkpoint syncs the WAL and then the database file, even under synchronous=NORMAL.
-    if (auto s = impl->writer->exec("PRAGMA wal_checkpoint(PASSIVE)"); !s.ok()) {
-      return std::move(s).error();
-    }
+    // process left in the WAL unsynced (readers see them from now on, at position 0). A sync of
+    // the WAL, not a checkpoint: that would need free space to copy pages into the file.
+    if (auto s = impl->sync->sync_now(); !s.ok()) return std::move(s).error();
   }
 
   int readers = options.read_connections > 0 ? options.read_connections : 1;
@@ -232,7 +231,6 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
     impl->pool.push_back(std::move(*reader));
   }
 
-  impl->sync = std::make_unique<WalSync>(path + "-wal", options.sync_hook);
   impl->sync->start();
   Impl* raw = impl.get();
   impl->writer_thread = std::thread([raw] {

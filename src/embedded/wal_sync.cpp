@@ -24,6 +24,12 @@ WalSync::~WalSync() {
   if (wal_fd_ >= 0) ::close(wal_fd_);
 }
 
+Status WalSync::sync_now() {
+  struct stat st {};
+  if (::stat(wal_path_.c_str(), &st) != 0 && errno == ENOENT) return {};
+  return sync_wal();
+}
+
 void WalSync::start() {
   thread_ = std::thread([this] {
     ::pthread_setname_np(::pthread_self(), "cf-db-sync");

@@ -46,6 +46,9 @@ class WalSync {
   WalSync(const WalSync&) = delete;
   WalSync& operator=(const WalSync&) = delete;
 
+  // Syncs the WAL once on the calling thread, before start(): makes durable what the file already
+  // holds (commits a killed process left unsynced, a migration's). No WAL file: nothing to do.
+  model::Status sync_now();
   // Starts the sync thread.
   void start();
   // Runs the syncs still wanted, then ends the thread and calls the remaining callbacks with
