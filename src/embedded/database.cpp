@@ -2,9 +2,11 @@
 #include "embedded/database.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "embedded/schema.h"
+#include "embedded/wal_sync.h"
 
 namespace cartflow::embedded {
 
@@ -24,10 +27,19 @@ namespace {
 // A caller's unit of work waiting for the writer thread.
 struct Pending {
   std::function<Status(Connection&)> work;
-  Database::Sync sync = Database::Sync::kDurable;
+  bool wants_sync = true;  // a durable write (of a durable database)
   Status result;
+  std::uint64_t position = 0;  // the group's position (0: nothing was read or written)
   bool done = false;
 };
+
+// The calling thread's RequestScope (ports::Durability): which database it is for and the
+// highest position its answer depends on so far.
+struct ThreadScope {
+  const void* owner = nullptr;
+  std::uint64_t ticket = 0;
+};
+thread_local ThreadScope t_scope;
 
 // Largest group: bounds the latency of the first caller of a group under a flood of writes.
 constexpr std::size_t kMaxGroup = 1024;
@@ -58,7 +70,10 @@ struct Database::Impl {
   std::atomic<std::uint64_t> groups{0};
   std::atomic<std::uint64_t> deferred_writes{0};
   std::atomic<std::uint64_t> deferred_groups{0};
-  bool synchronous_full = false;  // writer thread only: the writer connection's current mode
+  std::unique_ptr<WalSync> sync;  // null when read-only
+
+  bool in_scope() const { return t_scope.owner == this; }
+  bool tracks_durability() const { return options.durable && sync != nullptr; }
 
   ~Impl() {
     {
@@ -67,6 +82,7 @@ struct Database::Impl {
     }
     queue_cv.notify_all();
     if (writer_thread.joinable()) writer_thread.join();
+    if (sync) sync->stop();  // syncs what queued writes still wait for
     pool.clear();
     if (writer) {
       // Leave a small WAL behind: fold it into the main file while we hold the lock.
@@ -77,47 +93,31 @@ struct Database::Impl {
   }
 
   void run_writer() {
-    std::vector<Pending*> deferred;
-    std::vector<Pending*> durable;
+    std::vector<Pending*> group;
     for (;;) {
       {
         std::unique_lock lock(queue_mutex);
         queue_cv.wait(lock, [&] { return stopping || !queue.empty(); });
         if (queue.empty()) return;  // stopping, all queued work done
-        // Queued writes come from different callers that all still wait: any order of them is
-        // a valid one, so the deferred ones may commit first, in a group without fsync.
-        while (!queue.empty() && deferred.size() + durable.size() < kMaxGroup) {
-          Pending* p = queue.front();
+        while (!queue.empty() && group.size() < kMaxGroup) {
+          group.push_back(queue.front());
           queue.pop_front();
-          const bool defer = p->sync == Database::Sync::kDeferred || !options.durable;
-          (defer ? deferred : durable).push_back(p);
         }
       }
-      if (!deferred.empty()) finish_group(deferred, false);
-      if (!durable.empty()) finish_group(durable, true);
+      finish_group(group);
     }
   }
 
-  // Commits `group` (synchronous=FULL when `full`), counts it and wakes its callers.
-  void finish_group(std::vector<Pending*>& group, bool full) {
-    if (full != synchronous_full) {
-      Status mode = writer->exec(full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-      if (mode.ok()) {
-        synchronous_full = full;
-      } else if (full) {
-        // Never let a durable write commit without fsync: fail the group instead.
-        for (Pending* p : group) {
-          p->result = Error::unavailable("cannot set synchronous: " + mode.error().message);
-        }
-      }
-    }
-    if (!full || synchronous_full) commit_group(group);
+  // Commits `group` without syncing, asks the sync thread for a sync when a member is durable,
+  // counts the group and wakes its callers (who then wait for the sync themselves, or not).
+  void finish_group(std::vector<Pending*>& group) {
+    std::size_t deferred = 0;
+    for (Pending* p : group) deferred += p->wants_sync ? 0 : 1;
+    commit_group(group, deferred < group.size());
     writes.fetch_add(group.size());
     groups.fetch_add(1);
-    if (!full) {
-      deferred_writes.fetch_add(group.size());
-      deferred_groups.fetch_add(1);
-    }
+    deferred_writes.fetch_add(deferred);
+    if (deferred == group.size()) deferred_groups.fetch_add(1);
     {
       std::lock_guard lock(queue_mutex);
       for (Pending* p : group) p->done = true;
@@ -133,7 +133,7 @@ struct Database::Impl {
     return (*stmt)->run();
   }
 
-  void commit_group(std::vector<Pending*>& group) {
+  void commit_group(std::vector<Pending*>& group, bool want_sync) {
     if (Status begin = control("BEGIN IMMEDIATE"); !begin.ok()) {
       for (Pending* p : group) p->result = Error::unavailable("begin failed: " + begin.error().message);
       return;
@@ -155,9 +155,13 @@ struct Database::Impl {
       (void)control("RELEASE w");
       any_ok = any_ok || p->result.ok();
     }
+    // Every member's answer rests on this group's state: its position covers them all.
+    const std::uint64_t position = sync->begin_commit();
+    for (Pending* p : group) p->position = position;
     Status commit = control("COMMIT");
+    if (!commit.ok()) (void)control("ROLLBACK");
+    sync->end_commit(position, want_sync && options.durable);
     if (!commit.ok()) {
-      (void)control("ROLLBACK");
       for (Pending* p : group) {
         p->result = Error::unavailable("commit failed: " + commit.error().message);
       }
@@ -202,13 +206,20 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
   impl->writer = std::move(*writer);
   // A larger page cache (64 MiB) spares the writer most pread() calls; checkpoints every 4000
   // pages (16 MiB of WAL) write a page changed by many commits once, not once per 1000 pages.
+  // synchronous=NORMAL: COMMIT does not sync (checkpoints still do); WalSync syncs the WAL
+  // for the durable writes (wal_sync.h says why that is what FULL's commit sync did).
   std::string pragmas =
       "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA cache_size = -65536; "
-      "PRAGMA wal_autocheckpoint = 4000; ";
-  pragmas += options.durable ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";
+      "PRAGMA wal_autocheckpoint = 4000; PRAGMA synchronous = NORMAL;";
   if (auto s = impl->writer->exec(pragmas); !s.ok()) return std::move(s).error();
-  impl->synchronous_full = options.durable;
   if (auto s = migrate(*impl->writer, path); !s.ok()) return std::move(s).error();
+  impl->sync = std::make_unique<WalSync>(path + "-wal", options.sync_hook);
+  if (options.durable) {
+    // Nothing before this point is known durable: the migration's commits, and commits a killed
+    // process left in the WAL unsynced (readers see them from now on, at position 0). A sync of
+    // the WAL, not a checkpoint: that would need free space to copy pages into the file.
+    if (auto s = impl->sync->sync_now(); !s.ok()) return std::move(s).error();
+  }
 
   int readers = options.read_connections > 0 ? options.read_connections : 1;
   for (int i = 0; i < readers; ++i) {
@@ -220,8 +231,12 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
     impl->pool.push_back(std::move(*reader));
   }
 
+  impl->sync->start();
   Impl* raw = impl.get();
-  impl->writer_thread = std::thread([raw] { raw->run_writer(); });
+  impl->writer_thread = std::thread([raw] {
+    ::pthread_setname_np(::pthread_self(), "cf-db-writer");  // to find it in top and perf
+    raw->run_writer();
+  });
   return std::unique_ptr<Database>(new Database(std::move(impl)));
 }
 
@@ -253,16 +268,27 @@ Status Database::write(std::function<Status(Connection&)> work, Sync sync) {
   if (!impl_->writer) {
     return Error::unavailable("database " + impl_->options.path + " is open read-only");
   }
-  Pending pending{std::move(work), sync, {}, false};
-  std::unique_lock lock(impl_->queue_mutex);
-  if (impl_->stopping) return Error::unavailable("database " + impl_->options.path + " is closing");
-  impl_->queue.push_back(&pending);
-  impl_->queue_cv.notify_one();
-  impl_->done_cv.wait(lock, [&] { return pending.done; });
+  Impl& impl = *impl_;
+  if (auto failed = impl.sync->failure(); !failed.ok()) return failed;
+  const bool durable = sync == Sync::kDurable && impl.options.durable;
+  Pending pending{std::move(work), durable, {}, 0, false};
+  {
+    std::unique_lock lock(impl.queue_mutex);
+    if (impl.stopping) return Error::unavailable("database " + impl.options.path + " is closing");
+    impl.queue.push_back(&pending);
+    impl.queue_cv.notify_one();
+    impl.done_cv.wait(lock, [&] { return pending.done; });
+  }
+  if (!durable || pending.position == 0) return std::move(pending.result);
+  if (impl.in_scope()) {
+    t_scope.ticket = std::max(t_scope.ticket, pending.position);
+    return std::move(pending.result);
+  }
+  if (Status synced = impl.sync->wait(pending.position); !synced.ok()) return synced;
   return std::move(pending.result);
 }
 
-Status Database::read(const std::function<Status(Connection&)>& read) {
+Status Database::read(const std::function<Status(Connection&)>& read, Sync sync) {
   std::unique_ptr<Connection> connection;
   {
     std::unique_lock lock(impl_->pool_mutex);
@@ -290,7 +316,34 @@ Status Database::read(const std::function<Status(Connection&)>& read) {
     impl_->pool.push_back(std::move(connection));
   }
   impl_->pool_cv.notify_one();
+  if (!impl_->tracks_durability()) return result;
+  // Read after the snapshot ended: an upper bound of every commit it could have seen.
+  const std::uint64_t seen = impl_->sync->visible();
+  if (seen <= impl_->sync->durable()) return result;
+  if (impl_->in_scope()) {
+    t_scope.ticket = std::max(t_scope.ticket, seen);
+  } else if (sync == Sync::kDurable) {
+    if (Status synced = impl_->sync->wait(seen); !synced.ok()) return synced;
+  }
   return result;
+}
+
+void Database::begin_scope() { t_scope = {impl_.get(), 0}; }
+
+Database::Ticket Database::end_scope() {
+  if (!impl_->in_scope()) return 0;
+  const Ticket ticket = t_scope.ticket;
+  t_scope = {};
+  if (!impl_->tracks_durability() || ticket <= impl_->sync->durable()) return 0;
+  return ticket;
+}
+
+void Database::when_durable(Ticket ticket, std::function<void(bool durable)> ready) {
+  if (ticket == 0 || !impl_->tracks_durability()) {
+    ready(true);
+    return;
+  }
+  impl_->sync->when_durable(ticket, std::move(ready));
 }
 
 std::uint64_t Database::commit_count() const {
@@ -309,7 +362,7 @@ const std::string& Database::path() const { return impl_->options.path; }
 
 Database::Stats Database::stats() const {
   return {impl_->writes.load(), impl_->groups.load(), impl_->deferred_writes.load(),
-          impl_->deferred_groups.load()};
+          impl_->deferred_groups.load(), impl_->sync ? impl_->sync->syncs() : 0};
 }
 
 }  // namespace cartflow::embedded

@@ -116,7 +116,7 @@ Connection::~Connection() {
 }
 
 Result<Statement*> Connection::prepare(std::string_view sql) {
-  auto it = statements_.find(std::string(sql));
+  auto it = statements_.find(sql);
   if (it != statements_.end()) {
     it->second->reset();
     return it->second.get();

@@ -5,6 +5,7 @@
 // A Connection is used by one thread at a time; Statements belong to their Connection.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -72,8 +73,13 @@ class Connection {
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
+  // Looked up by string_view: no std::string is built per prepare().
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
   sqlite3* db_;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> statements_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> statements_;
 };
 
 }  // namespace cartflow::embedded

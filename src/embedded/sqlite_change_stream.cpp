@@ -59,8 +59,9 @@ Result<std::int64_t> trimmed_through(Connection& c, const std::string& table) {
 }  // namespace
 
 Status append_stream_record(Connection& c, const std::string& table, StreamViewType view,
-                            const Item& keys, const std::optional<Item>& old_item,
-                            const std::optional<Item>& new_item, std::int64_t now_ms) {
+                            const Item& keys, const Item* old_item,
+                            const Item* new_item, std::int64_t now_ms,
+                            const std::string* new_encoded) {
   if (view == StreamViewType::kNone) return {};
   StreamEventName name = !old_item ? StreamEventName::kInsert
                          : !new_item ? StreamEventName::kRemove
@@ -80,7 +81,11 @@ Status append_stream_record(Connection& c, const std::string& table, StreamViewT
   s.bind_text(1, table).bind(2, static_cast<std::int64_t>(name)).bind(3, now_ms);
   s.bind(4, static_cast<std::int64_t>(view)).bind(5, static_cast<std::int64_t>(size));
   s.bind_blob(6, encode_item(keys));
-  if (with_new) s.bind_blob(7, encode_item(*new_item)); else s.bind_null(7);
+  if (with_new) {
+    s.bind_blob(7, new_encoded != nullptr ? *new_encoded : encode_item(*new_item));
+  } else {
+    s.bind_null(7);
+  }
   if (with_old) s.bind_blob(8, encode_item(*old_item)); else s.bind_null(8);
   return s.run();
 }
@@ -104,7 +109,7 @@ Result<ports::StreamPosition> SqliteChangeStream::latest() {
     if (!trimmed.ok()) return std::move(trimmed).error();
     newest = std::max(newest, *trimmed);
     return {};
-  });
+  }, Database::Sync::kDeferred);  // the stream's consumers only act by later commits
   if (!s.ok()) return std::move(s).error();
   return ports::StreamPosition{newest == 0 ? std::string() : sequence_number(newest)};
 }
@@ -163,7 +168,7 @@ Result<ports::StreamBatch> SqliteChangeStream::read(const ports::StreamPosition&
       }
       st.reset();
       return {};
-    });
+    }, Database::Sync::kDeferred);  // as in latest()
     if (!s.ok()) return std::move(s).error();
     auto now = std::chrono::steady_clock::now();
     if (!batch.records.empty() || now >= deadline) return batch;

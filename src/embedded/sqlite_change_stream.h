@@ -42,10 +42,12 @@ class SqliteChangeStream final : public ports::ChangeStream {
   std::chrono::milliseconds retention_;
 };
 
-// Appends one stream record for the change old -> new_item of the item with `keys` (the write
+// Appends one stream record for the change old -> new_item (null: absent) of the item with `keys` (the write
 // path calls this inside its savepoint). Images kept per `view` (kNone appends nothing).
+// `new_encoded`, when given, is encode_item(*new_item), already made for the item row.
 Status append_stream_record(Connection& c, const std::string& table, ports::StreamViewType view,
-                            const model::Item& keys, const std::optional<model::Item>& old_item,
-                            const std::optional<model::Item>& new_item, std::int64_t now_ms);
+                            const model::Item& keys, const model::Item* old_item,
+                            const model::Item* new_item, std::int64_t now_ms,
+                            const std::string* new_encoded = nullptr);
 
 }  // namespace cartflow::embedded

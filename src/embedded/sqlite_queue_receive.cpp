@@ -107,7 +107,7 @@ Result<std::optional<std::int64_t>> SqliteQueue::earliest_visible_ms() {
     if (*row && !s.column_is_null(0)) earliest = s.column_int(0);
     s.reset();
     return {};
-  });
+  }, Database::Sync::kDeferred);  // scheduling only: no answer rests on it
   if (!read.ok()) return std::move(read).error();
   return earliest;
 }

@@ -89,9 +89,8 @@ Result<ports::WriteResult> SqliteTable::put(const ports::PutRequest& request) {
     if (!old.ok()) return std::move(old).error();
     if (auto st = check_condition(request.condition, *old); !st.ok()) return st;
     if (request.return_values == ReturnValues::kAllOld) result.attributes = *old;
-    std::optional<Item> next = request.item;
-    if (same_item(*old, next)) return {};
-    return store_change(c, description_, *key, *old, next, now);
+    if (*old && **old == request.item) return {};  // unchanged: no stream record
+    return store_change(c, description_, *key, *old ? &**old : nullptr, &request.item, now);
   });
   if (!s.ok()) return std::move(s).error();
   return result;

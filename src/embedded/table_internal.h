@@ -49,12 +49,17 @@ Status check_update_keys(const ports::KeySchema& schema, const model::Update& up
 Result<std::optional<model::Item>> load_item(Connection& c, const std::string& table,
                                              const RowKey& key);
 
-// Writes the change old -> new_item (either may be absent) of the item at `key`: the item row,
+// Writes the change old -> new_item (either may be absent: null) of the item at `key`: the item row,
 // its GSI entries, and a stream record when the table has a stream. Callers skip unchanged
 // items (old == new) so that they append nothing.
 Status store_change(Connection& c, const ports::TableDescription& table, const RowKey& key,
-                    const std::optional<model::Item>& old_item,
-                    const std::optional<model::Item>& new_item, std::int64_t now_ms);
+                    const model::Item* old_item, const model::Item* new_item, std::int64_t now_ms);
+inline Status store_change(Connection& c, const ports::TableDescription& table, const RowKey& key,
+                           const std::optional<model::Item>& old_item,
+                           const std::optional<model::Item>& new_item, std::int64_t now_ms) {
+  return store_change(c, table, key, old_item ? &*old_item : nullptr,
+                      new_item ? &*new_item : nullptr, now_ms);
+}
 
 // True when both are absent or both present and equal.
 bool same_item(const std::optional<model::Item>& a, const std::optional<model::Item>& b);

@@ -125,10 +125,6 @@ Status check_filter_names(const model::Cond& filter, const ports::KeySchema& sch
   return {};
 }
 
-const Item& key_source(const std::optional<Item>& item) {
-  static const Item kEmpty;
-  return item ? *item : kEmpty;
-}
 
 void copy_attribute(const Item& from, const std::string& name, Item& to) {
   auto it = from.find(name);
@@ -224,8 +220,7 @@ Result<ports::QueryResult> SqliteTable::query(const ports::QueryRequest& request
   }
 
   ports::QueryResult result;
-  std::optional<Item> last;
-  bool more = false;
+  std::optional<Item> lek;  // the page's LastEvaluatedKey, when it is full
   Status s = db_.read([&](Connection& c) -> Status {
     auto stmt = c.prepare(sql);
     if (!stmt.ok()) return std::move(stmt).error();
@@ -252,33 +247,30 @@ Result<ports::QueryResult> SqliteTable::query(const ports::QueryRequest& request
         if (!passes.ok()) return std::move(passes).error();
         keep = *passes;
       }
-      if (keep) {
-        result.items.push_back(request.projection ? model::project(*request.projection, *item)
-                                                  : *item);
-      }
-      last = std::move(*item);
       // Like DynamoDB, a page that reaches its limit has a LastEvaluatedKey even when no item
       // follows (the next page is then empty): it does not look ahead.
-      if (result.scanned_count >= limit || bytes >= kMaxPageBytes) {
-        more = true;
-        break;
+      const bool full = result.scanned_count >= limit || bytes >= kMaxPageBytes;
+      if (full) {
+        // Taken before the item moves into the page (its keys, not the projection's).
+        lek.emplace();
+        copy_attribute(*item, description_.keys.hash_name, *lek);
+        if (description_.keys.range_name) copy_attribute(*item, *description_.keys.range_name, *lek);
+        if (index) {
+          copy_attribute(*item, index->keys.hash_name, *lek);
+          if (index->keys.range_name) copy_attribute(*item, *index->keys.range_name, *lek);
+        }
       }
+      if (keep) {
+        result.items.push_back(request.projection ? model::project(*request.projection, *item)
+                                                  : std::move(*item));
+      }
+      if (full) break;
     }
     st.reset();
     return {};
   });
   if (!s.ok()) return std::move(s).error();
-  if (more && last) {
-    Item lek;
-    const Item& from = key_source(last);
-    copy_attribute(from, description_.keys.hash_name, lek);
-    if (description_.keys.range_name) copy_attribute(from, *description_.keys.range_name, lek);
-    if (index) {
-      copy_attribute(from, index->keys.hash_name, lek);
-      if (index->keys.range_name) copy_attribute(from, *index->keys.range_name, lek);
-    }
-    result.last_evaluated_key = std::move(lek);
-  }
+  if (lek) result.last_evaluated_key = std::move(*lek);
   return result;
 }
 

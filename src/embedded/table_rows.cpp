@@ -137,7 +137,7 @@ bool same_item(const std::optional<Item>& a, const std::optional<Item>& b) {
 namespace {
 
 Status update_indexes(Connection& c, const ports::TableDescription& table, const RowKey& key,
-                      const std::optional<Item>& old_item, const std::optional<Item>& new_item) {
+                      const Item* old_item, const Item* new_item) {
   for (const auto& index : table.indexes) {
     std::optional<IndexKey> before = old_item ? index_key(index, *old_item) : std::nullopt;
     std::optional<IndexKey> after = new_item ? index_key(index, *new_item) : std::nullopt;
@@ -166,12 +166,12 @@ Status update_indexes(Connection& c, const ports::TableDescription& table, const
 }  // namespace
 
 Status store_change(Connection& c, const ports::TableDescription& table, const RowKey& key,
-                    const std::optional<Item>& old_item, const std::optional<Item>& new_item,
-                    std::int64_t now_ms) {
+                    const Item* old_item, const Item* new_item, std::int64_t now_ms) {
+  std::string encoded;  // the new item's bytes, for its row and its stream record's NewImage
   if (new_item) {
     auto stmt = c.prepare("INSERT OR REPLACE INTO items(tbl, pk, sk, item) VALUES (?1, ?2, ?3, ?4)");
     if (!stmt.ok()) return std::move(stmt).error();
-    std::string encoded = encode_item(*new_item);
+    encoded = encode_item(*new_item);
     (*stmt)->bind_text(1, table.name).bind_blob(2, key.pk).bind_blob(3, key.sk).bind_blob(4, encoded);
     if (auto s = (*stmt)->run(); !s.ok()) return s;
   } else if (old_item) {
@@ -182,7 +182,7 @@ Status store_change(Connection& c, const ports::TableDescription& table, const R
   }
   if (auto s = update_indexes(c, table, key, old_item, new_item); !s.ok()) return s;
   return append_stream_record(c, table.name, table.stream_view, key.attributes, old_item, new_item,
-                              now_ms);
+                              now_ms, new_item ? &encoded : nullptr);
 }
 
 }  // namespace cartflow::embedded

@@ -147,7 +147,8 @@ Status SqliteTable::transact_write(const std::vector<ports::TransactAction>& act
     }
     std::vector<model::CancellationReason> reasons(plan.size(), {"None", ""});
     std::vector<std::optional<Item>> olds(plan.size());
-    std::vector<std::optional<Item>> news(plan.size());
+    std::vector<const Item*> news(plan.size(), nullptr);  // null: absent after the action
+    std::vector<Item> updated(plan.size());                // an update's new item lives here
     bool cancelled = false;
     bool condition_failed = false;
     for (std::size_t i = 0; i < plan.size(); ++i) {
@@ -161,7 +162,7 @@ Status SqliteTable::transact_write(const std::vector<ports::TransactAction>& act
       const auto& action = plan[i].action->action;
       if (const auto* put = std::get_if<ports::PutRequest>(&action)) {
         condition = &put->condition;
-        news[i] = put->item;
+        news[i] = &put->item;
       } else if (const auto* upd = std::get_if<ports::UpdateRequest>(&action)) {
         condition = &upd->condition;
       } else if (const auto* del = std::get_if<ports::DeleteRequest>(&action)) {
@@ -169,7 +170,7 @@ Status SqliteTable::transact_write(const std::vector<ports::TransactAction>& act
       } else {
         check_cond = std::get<ports::ConditionCheck>(action).condition;
         condition = &check_cond;
-        news[i] = olds[i];
+        news[i] = olds[i] ? &*olds[i] : nullptr;
       }
       if (*condition) {
         auto ok = model::evaluate(**condition, current);
@@ -194,7 +195,8 @@ Status SqliteTable::transact_write(const std::vector<ports::TransactAction>& act
           cancelled = true;
           continue;
         }
-        news[i] = std::move(next);
+        updated[i] = std::move(next);
+        news[i] = &updated[i];
       }
     }
     if (cancelled) {
@@ -204,8 +206,9 @@ Status SqliteTable::transact_write(const std::vector<ports::TransactAction>& act
       return e;
     }
     for (std::size_t i = 0; i < plan.size(); ++i) {
-      if (same_item(olds[i], news[i])) continue;
-      if (auto st = store_change(c, description_, plan[i].key, olds[i], news[i], now); !st.ok()) {
+      const Item* old = olds[i] ? &*olds[i] : nullptr;
+      if (old == news[i] || (old != nullptr && news[i] != nullptr && *old == *news[i])) continue;
+      if (auto st = store_change(c, description_, plan[i].key, old, news[i], now); !st.ok()) {
         return st;
       }
     }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Kill -9 at random moments: a child process puts items from several threads and reports each
-// put on a pipe only after put() returned; the parent SIGKILLs it, reopens the database, and
+// put on a pipe only once it is acknowledged; the parent SIGKILLs it, reopens the database, and
 // checks that every acknowledged put is there and that the stream holds exactly one INSERT per
-// item, each writer's in order.
+// item, each writer's in order. Two ways to acknowledge: after put() returned (no scope: it
+// returns once durable), or, as the HTTP layer does, from when_durable() of the ticket of a
+// RequestScope around the put (put() returns once visible; the thread goes on at once).
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,7 +25,9 @@ using ports::ReturnValues;
 constexpr int kRounds = 25;
 constexpr int kChildThreads = 4;
 
-[[noreturn]] void run_child(const std::string& db_path, int round, int ack_fd) {
+enum class Ack { kAfterPut, kWhenDurable };
+
+[[noreturn]] void run_child(const std::string& db_path, int round, int ack_fd, Ack ack) {
   auto db = Database::open({db_path, true, 1});
   if (!db.ok()) _exit(3);
   ports::SystemClock clock;
@@ -33,11 +37,21 @@ constexpr int kChildThreads = 4;
     threads.emplace_back([&, t] {
       for (int i = 0;; ++i) {
         std::string pk = "r" + std::to_string(round) + "t" + std::to_string(t);
+        if (ack == Ack::kWhenDurable) (*db)->begin_scope();
         auto r = table.put({{{"PK", pk}, {"SK", std::to_string(i)}, {"pad", std::string(200, 'p')}},
                             std::nullopt, ReturnValues::kNone});
         if (!r.ok()) _exit(4);
         std::string line = pk + " " + std::to_string(i) + "\n";  // < PIPE_BUF: atomic
-        if (::write(ack_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(5);
+        auto send = [ack_fd, line](bool durable) {
+          if (!durable) _exit(6);
+          if (::write(ack_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(5);
+        };
+        if (ack == Ack::kWhenDurable) {
+          // A thread's tickets grow with its puts: an acknowledged index implies the earlier ones.
+          (*db)->when_durable((*db)->end_scope(), send);
+        } else {
+          send(true);
+        }
       }
     });
   }
@@ -45,7 +59,7 @@ constexpr int kChildThreads = 4;
   _exit(0);
 }
 
-TEST(CrashTest, AcknowledgedPutsSurviveKillNineAndStreamMatches) {
+void kill_and_verify(Ack ack) {
   TempDir dir;
   const std::string path = dir.file("crash.db");
   std::mt19937 rng(12345);
@@ -57,7 +71,7 @@ TEST(CrashTest, AcknowledgedPutsSurviveKillNineAndStreamMatches) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       ::close(fds[0]);
-      run_child(path, round, fds[1]);
+      run_child(path, round, fds[1], ack);
     }
     ::close(fds[1]);
     // Let the child acknowledge a random number of puts, then kill it mid-flight.
@@ -138,6 +152,12 @@ TEST(CrashTest, AcknowledgedPutsSurviveKillNineAndStreamMatches) {
   std::size_t total = 0;
   for (const auto& [w, n] : acked) total += static_cast<std::size_t>(n);
   std::printf("%d kills, %zu acknowledged puts verified\n", kRounds, total);
+}
+
+TEST(CrashTest, AcknowledgedPutsSurviveKillNineAndStreamMatches) { kill_and_verify(Ack::kAfterPut); }
+
+TEST(CrashTest, PutsAcknowledgedWhenDurableSurviveKillNine) {
+  kill_and_verify(Ack::kWhenDurable);
 }
 
 TEST(CrashTest, SecondProcessGetsAClearError) {
