@@ -155,7 +155,10 @@ int run_serve(const ServeArgs& args) {
   TimedApiHandler api(*api_handler, registry);
   TimedHandler process_cart_products(*system.handler("process-cart-products"), registry);
   TimedHandler update_cart_status(*system.handler("update-cart-status"), registry);
-  platform::ApiGateway gateway(api, keys->get(), system.clock(), registry);
+  platform::ApiGatewayOptions gateway_options;
+  // Reads of the embedded store never wait on the network: GETs run on the I/O threads.
+  gateway_options.inline_reads = dynamic_cast<const AwsSystem*>(&system) == nullptr;
+  platform::ApiGateway gateway(api, keys->get(), system.clock(), registry, gateway_options);
 
   platform::SqliteCheckpointStore checkpoints(state, system.clock());
   platform::StreamMappingConfig stream_config = system.settings().stream;
@@ -187,6 +190,7 @@ int run_serve(const ServeArgs& args) {
   http_options.io_threads = args.io_threads;
   http_options.worker_threads = args.worker_threads;
   http_options.error_page = gateway.http_error_page();
+  http_options.runs_inline = gateway.http_runs_inline();
   platform::HttpServer server(http_options, gateway.http_handler());
   if (auto started = server.start(); !started.ok()) {
     print_error(started.error().message);

@@ -149,11 +149,11 @@ model::Result<std::vector<model::Item>> query_all(ports::Table& table, ports::Qu
   return model::Error::internal("query did not finish after 10000 pages");
 }
 
-void append_public_items(std::string& out, const std::vector<model::Item>& items) {
+void append_public_items(std::string& out, std::vector<model::Item>& items) {
   out += '[';
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i != 0) out += ',';
-    out += model::to_plain_json(domain::public_view(items[i]));
+    out += model::to_plain_json(domain::public_view(std::move(items[i])));
   }
   out += ']';
 }

@@ -65,8 +65,9 @@ std::optional<model::Item> decode_page_token(std::string_view token);
 // Runs a query to the end (all pages) and returns every item; on failure the store error.
 model::Result<std::vector<model::Item>> query_all(ports::Table& table, ports::QueryRequest request);
 
-// Appends items as a JSON array of their public views (keys stripped).
-void append_public_items(std::string& out, const std::vector<model::Item>& items);
+// Appends items as a JSON array of their public views (keys stripped). Consumes the items (each
+// is moved from, not copied).
+void append_public_items(std::string& out, std::vector<model::Item>& items);
 
 // Random UUID v4 (OpenSSL RAND_bytes), lower-case hex with dashes.
 std::string uuid_v4();

@@ -7,7 +7,8 @@
 #include <openssl/rand.h>
 
 #include <chrono>
-#include <cstdio>
+#include <cstdint>
+#include <cstring>
 
 #include "functions/api_router.h"
 #include "platform/api_gateway_event.h"
@@ -30,32 +31,106 @@ std::string json_message(std::string_view message) {
 }  // namespace
 
 std::string new_request_id() {
+  // xoshiro256** per thread, seeded once from the OS (RAND_bytes; the address of the state and
+  // the clock only if that ever fails, to stay unique across threads).
+  struct Generator {
+    std::uint64_t s[4];
+    Generator() {
+      if (RAND_bytes(reinterpret_cast<unsigned char*>(s), sizeof s) != 1) {
+        const auto t = static_cast<std::uint64_t>(
+            std::chrono::steady_clock::now().time_since_epoch().count());
+        s[0] = t;
+        s[1] = reinterpret_cast<std::uintptr_t>(this);
+        s[2] = t ^ 0x9E3779B97F4A7C15ull;
+        s[3] = 0xD1B54A32D192ED03ull;
+      }
+    }
+    static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+    std::uint64_t next() {
+      const std::uint64_t result = rotl(s[1] * 5, 7) * 9;
+      const std::uint64_t t = s[1] << 17;
+      s[2] ^= s[0];
+      s[3] ^= s[1];
+      s[1] ^= s[2];
+      s[0] ^= s[3];
+      s[2] ^= t;
+      s[3] = rotl(s[3], 45);
+      return result;
+    }
+  };
+  thread_local Generator generator;
   unsigned char b[16];
-  if (RAND_bytes(b, sizeof b) != 1) {
-    // Never fails in practice; a fixed id is still a valid answer.
-    return "00000000-0000-4000-8000-000000000000";
-  }
+  const std::uint64_t hi = generator.next();
+  const std::uint64_t lo = generator.next();
+  std::memcpy(b, &hi, 8);
+  std::memcpy(b + 8, &lo, 8);
   b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-  char out[37];
-  std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(36, '-');
+  std::size_t o = 0;
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++o;
+    out[o++] = kHex[b[i] >> 4];
+    out[o++] = kHex[b[i] & 0x0F];
+  }
   return out;
 }
 
 ApiGateway::ApiGateway(functions::ApiRequestHandler& handler, ApiKeyStore* keys, const ports::Clock& clock,
-                       MetricsRegistry& metrics, ApiGatewayOptions options)
+                       MetricsRegistry& metrics, ApiGatewayOptions options,
+                       ports::Durability* durability)
     : handler_(handler),
+      durability_(durability),
       keys_(keys),
       clock_(clock),
       metrics_(metrics),
       options_(std::move(options)),
-      throttler_(clock) {}
+      throttler_(clock) {
+  for (std::size_t i = 0; i < functions::api_routes().size(); ++i) {
+    route_series_.push_back(std::make_unique<RouteSeries>());
+  }
+}
 
-HttpHandler ApiGateway::http_handler() {
-  return [this](const HttpRequest& r) { return handle(r); };
+HttpAsyncHandler ApiGateway::http_handler() {
+  return [this](const HttpRequest& r, HttpReply reply) { handle_async(r, std::move(reply)); };
+}
+
+void ApiGateway::handle_async(const HttpRequest& request, HttpReply reply) {
+  if (durability_ == nullptr) return reply.send(handle(request));
+  durability_->begin_scope();
+  HttpResponse response;
+  try {
+    response = handle(request);
+  } catch (...) {
+    (void)durability_->end_scope();
+    throw;
+  }
+  const ports::Durability::Ticket ticket = durability_->end_scope();
+  // std::function needs a copyable callable: the reply and the answer travel in one shared box.
+  struct Pending {
+    HttpReply reply;
+    HttpResponse response;
+  };
+  auto pending = std::make_shared<Pending>(Pending{std::move(reply), std::move(response)});
+  durability_->when_durable(ticket, [this, pending](bool durable) {
+    if (durable) return pending->reply.send(std::move(pending->response));
+    std::string request_id;
+    for (const auto& [k, v] : pending->response.headers) {
+      if (k == kRequestIdHeader) request_id = v;
+    }
+    pending->reply.send(gateway_error(500, "Internal server error", "InternalServerErrorException",
+                                      request_id.empty() ? new_request_id() : request_id));
+  });
+}
+
+HttpRunsInline ApiGateway::http_runs_inline() {
+  return [this](const HttpRequest& r) {
+    if (!options_.inline_reads || r.method != "GET") return false;
+    // /metrics reads callback gauges (queue depth, stream lag) from the store: not inline.
+    if (r.target.starts_with("/metrics")) return false;
+    return keys_ == nullptr || !keys_->any_quota();
+  };
 }
 
 HttpErrorPage ApiGateway::http_error_page() {
@@ -83,6 +158,31 @@ void ApiGateway::record(const std::string& request_method, const std::string& ro
       .observe(seconds);
 }
 
+void ApiGateway::record_route(const functions::Route& route, int status, double seconds) {
+  RouteSeries& series = *route_series_[static_cast<std::size_t>(&route - functions::api_routes().data())];
+  Histogram* duration = series.duration.load(std::memory_order_acquire);
+  if (duration == nullptr) {
+    // The registry returns the same series to every thread that races here.
+    duration = &metrics_.histogram("cartflow_http_request_duration_seconds",
+                                   "Time from a request's arrival at the gateway to its answer",
+                                   {{"method", std::string(route.method)},
+                                    {"route", std::string(route.path_template)}});
+    series.duration.store(duration, std::memory_order_release);
+  }
+  const std::size_t index = status >= 0 && status < 600 ? static_cast<std::size_t>(status) : 0;
+  Counter* counter = series.by_status[index].load(std::memory_order_acquire);
+  if (counter == nullptr) {
+    counter = &metrics_.counter("cartflow_http_requests_total",
+                                "HTTP requests answered, by route and status",
+                                {{"method", std::string(route.method)},
+                                 {"route", std::string(route.path_template)},
+                                 {"status", std::to_string(status)}});
+    if (index != 0) series.by_status[index].store(counter, std::memory_order_release);
+  }
+  counter->inc();
+  duration->observe(seconds);
+}
+
 HttpResponse ApiGateway::gateway_error(int status, std::string_view message,
                                        std::string_view error_type, const std::string& request_id) {
   HttpResponse r = HttpResponse::json(status, json_message(message));
@@ -104,14 +204,19 @@ HttpResponse ApiGateway::error_page(int status) {
 HttpResponse ApiGateway::handle(const HttpRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   const std::string request_id = new_request_id();
-  std::string route = "unmatched";
+  const char* route = "unmatched";
+  const functions::Route* matched = nullptr;
   auto finish = [&](HttpResponse r) {
     bool has_id = false;
     for (const auto& [k, v] : r.headers) has_id = has_id || k == kRequestIdHeader;
     if (!has_id) r.headers.emplace_back(kRequestIdHeader, request_id);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    record(request.method, route, r.status, seconds);
+    if (matched != nullptr) {
+      record_route(*matched, r.status, seconds);
+    } else {
+      record(request.method, route, r.status, seconds);
+    }
     return r;
   };
 
@@ -130,7 +235,7 @@ HttpResponse ApiGateway::handle(const HttpRequest& request) {
     return finish(gateway_error(403, "Missing Authentication Token",
                                 "MissingAuthenticationTokenException", request_id));
   }
-  route = std::string(match.route->path_template);
+  matched = match.route;
 
   functions::ApiRequest api;
   if (keys_ != nullptr && match.route->id != functions::RouteId::kHealth) {

@@ -143,7 +143,9 @@ Result<std::unique_ptr<ApiKeyStore>> ApiKeyStore::open(embedded::Database& datab
     return {};
   });
   if (!s.ok()) return std::move(s).error();
+  std::lock_guard lock(store->mutex_);
   store->keys_ = std::move(keys);
+  store->update_any_quota();
   return store;
 }
 
@@ -184,6 +186,7 @@ Result<CreatedApiKey> ApiKeyStore::create(std::string_view name, const UsagePlan
   CreatedApiKey created{k.key, std::move(*secret)};
   std::lock_guard lock(mutex_);
   keys_.push_back(std::move(k));
+  update_any_quota();
   return created;
 }
 
@@ -214,7 +217,16 @@ Status ApiKeyStore::revoke(std::string_view id) {
   for (Cached& k : keys_) {
     if (k.key.id == id) k.key.revoked = true;
   }
+  update_any_quota();
   return {};
+}
+
+void ApiKeyStore::update_any_quota() {
+  bool any = false;
+  for (const Cached& k : keys_) {
+    any = any || (!k.key.revoked && k.key.plan.quota > 0 && k.key.plan.period != QuotaPeriod::kNone);
+  }
+  any_quota_.store(any, std::memory_order_release);
 }
 
 std::optional<ApiKey> ApiKeyStore::authenticate(std::string_view secret) const {

@@ -14,6 +14,7 @@
 // revoke() through this object); the Database admits one writing process, so no other process
 // can change the keys while this store is open.
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -91,6 +92,10 @@ class ApiKeyStore {
   // The active key whose secret is `secret`; std::nullopt when none (unknown, revoked, empty).
   std::optional<ApiKey> authenticate(std::string_view secret) const;
 
+  // Whether any active key has a quota (consume_quota() then writes for it). Lock-free read of
+  // a flag kept by open(), create() and revoke().
+  bool any_quota() const { return any_quota_.load(std::memory_order_acquire); }
+
   // Counts one request against the quota of `key` for the period containing the clock's now,
   // persistently (one write). kAllowed without writing when the plan has no quota. kExceeded
   // when the period's count already reached the quota (the request is not counted). Fails with
@@ -113,6 +118,8 @@ class ApiKeyStore {
   const ports::Clock& clock_;
   mutable std::mutex mutex_;
   std::vector<Cached> keys_;  // GUARDED_BY(mutex_), creation order
+  std::atomic<bool> any_quota_{false};  // some active key in keys_ has a quota
+  void update_any_quota();    // REQUIRES(mutex_)
   // Keys whose quota was found exhausted, with the period start: no write until it rolls over.
   std::map<std::string, std::int64_t, std::less<>> exhausted_;  // GUARDED_BY(mutex_)
 };

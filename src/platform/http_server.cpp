@@ -74,6 +74,30 @@ HttpResponse HttpResponse::json(int status, std::string body) {
   return r;
 }
 
+void HttpReply::drop() {
+  if (!send_) return;
+  send(on_drop_ ? on_drop_() : HttpResponse::json(500, "{\"message\":\"Internal server error\"}"));
+}
+
+HttpReply& HttpReply::operator=(HttpReply&& other) noexcept {
+  if (this != &other) {
+    drop();
+    send_ = std::move(other.send_);
+    on_drop_ = std::move(other.on_drop_);
+    other.send_ = nullptr;
+  }
+  return *this;
+}
+
+HttpReply::~HttpReply() { drop(); }
+
+void HttpReply::send(HttpResponse response) {
+  if (!send_) return;
+  auto send = std::move(send_);
+  send_ = nullptr;
+  send(std::move(response));
+}
+
 std::string_view HttpServer::reason(int status) {
   if (status == 431) return "Request Header Fields Too Large";
   if (status == 413) return "Request Entity Too Large";  // API Gateway's wording
@@ -86,12 +110,12 @@ namespace http_internal {
 class Session;
 
 struct ServerCore {
-  ServerCore(HttpServerOptions o, HttpHandler h) : options(std::move(o)), handler(std::move(h)) {
+  ServerCore(HttpServerOptions o, HttpAsyncHandler h) : options(std::move(o)), handler(std::move(h)) {
     if (!options.error_page) options.error_page = default_error_page;
   }
 
   HttpServerOptions options;
-  HttpHandler handler;
+  HttpAsyncHandler handler;
 
   std::atomic<bool> stopping{false};
   std::atomic<std::uint16_t> bound_port{0};
@@ -203,6 +227,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto request = std::make_shared<HttpRequest>();
     request->method = std::string(req.method_string());
     request->target = std::string(req.target());
+    request->headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
     for (const auto& field : req) {
       request->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
@@ -210,16 +235,26 @@ class Session : public std::enable_shared_from_this<Session> {
     request->remote_address = remote_;
     parser_.reset();
     ++server_.requests;
-    asio::post(*server_.workers, [self = shared_from_this(), request] {
-      HttpResponse response;
-      try {
-        response = self->server_.handler(*request);
-      } catch (...) {
-        response = self->server_.options.error_page(500);
-      }
-      asio::post(self->stream_.get_executor(),
-                 [self, r = std::move(response)]() mutable { self->write(std::move(r), false); });
-    });
+    if (server_.options.runs_inline && server_.options.runs_inline(*request)) {
+      return run_handler(*request);
+    }
+    asio::post(*server_.workers,
+               [self = shared_from_this(), request] { self->run_handler(*request); });
+  }
+
+  // Calls the handler with a reply that writes on this connection's strand.
+  void run_handler(const HttpRequest& request) {
+    HttpReply reply(
+        [self = shared_from_this()](HttpResponse response) {
+          asio::post(self->stream_.get_executor(),
+                     [self, r = std::move(response)]() mutable { self->write(std::move(r), false); });
+        },
+        [self = shared_from_this()] { return self->server_.options.error_page(500); });
+    try {
+      server_.handler(request, std::move(reply));
+    } catch (...) {
+      // The reply was moved into the handler: its destructor (during unwinding) answered 500.
+    }
   }
 
   void reject(int status) {
@@ -342,8 +377,14 @@ struct HttpServer::Impl : http_internal::ServerCore {
   using ServerCore::ServerCore;
 };
 
-HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
+HttpServer::HttpServer(HttpServerOptions options, HttpAsyncHandler handler)
     : impl_(std::make_shared<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
+    : HttpServer(std::move(options),
+                 HttpAsyncHandler([handler = std::move(handler)](const HttpRequest& r, HttpReply reply) {
+                   reply.send(handler(r));
+                 })) {}
 
 HttpServer::~HttpServer() { stop(); }
 

@@ -6,6 +6,7 @@
 // graceful stop.
 //
 // Threads: `io_threads` threads run the sockets (accept, read, write: never blocking). Requests
+// that options.runs_inline accepts (those that never block) are handled right there; the others
 // are handed to `worker_threads` other threads that call the handler, because the handlers block
 // on the database (a write waits for its group commit); so a slow handler never stalls I/O of
 // other connections, and at most `worker_threads` requests run at once (the rest wait in order).
@@ -51,9 +52,44 @@ struct HttpResponse {
   static HttpResponse json(int status, std::string body);
 };
 
-// Called on a worker thread for each request; must be thread-safe. Returning is the only way to
+// A way to answer one request later, from any thread: move-only, send() at most once (later
+// calls do nothing). Dropped without send(), it answers what `on_drop` builds (default: 500
+// {"message":"Internal server error"}).
+// While a reply is pending its connection reads nothing else, and stop() waits for it (up to
+// drain_timeout).
+class HttpReply {
+ public:
+  // `send` delivers the response (the server's: posts the write to the connection).
+  explicit HttpReply(std::function<void(HttpResponse)> send,
+                     std::function<HttpResponse()> on_drop = {})
+      : send_(std::move(send)), on_drop_(std::move(on_drop)) {}
+  HttpReply(HttpReply&& other) noexcept
+      : send_(std::move(other.send_)), on_drop_(std::move(other.on_drop_)) {
+    other.send_ = nullptr;
+  }
+  HttpReply& operator=(HttpReply&& other) noexcept;
+  HttpReply(const HttpReply&) = delete;
+  HttpReply& operator=(const HttpReply&) = delete;
+  ~HttpReply();
+
+  void send(HttpResponse response);
+
+ private:
+  void drop();
+  std::function<void(HttpResponse)> send_;  // null once sent or moved from
+  std::function<HttpResponse()> on_drop_;
+};
+
+// Called on a worker thread (or on an I/O thread, see runs_inline) for each request; must be
+// thread-safe. The request is valid during the call only; the answer may be sent through the
+// reply after returning, from any thread.
+using HttpAsyncHandler = std::function<void(const HttpRequest&, HttpReply)>;
+// The synchronous form: returning is answering. Returning is the only way to
 // answer: exceptions are caught by the server and answered with 500.
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+// Whether a request's handler may run on the I/O thread that read it (saving the hand-over to a
+// worker): only for requests whose handling never blocks. Called on the I/O thread.
+using HttpRunsInline = std::function<bool(const HttpRequest&)>;
 // Builds the answer to a request the server refuses itself (413, 431, 500); `status` is the code.
 using HttpErrorPage = std::function<HttpResponse(int status)>;
 
@@ -71,6 +107,8 @@ struct HttpServerOptions {
   std::chrono::milliseconds drain_timeout{30'000};
   // Answers for refused requests; default: {"message": "<reason phrase>"} as JSON.
   HttpErrorPage error_page;
+  // Requests for which this returns true are handled on the I/O thread; default: none.
+  HttpRunsInline runs_inline;
 };
 
 // Counters since start, for tests and `cartflow status`.
@@ -85,6 +123,7 @@ struct HttpServerStats {
 class HttpServer {
  public:
   HttpServer(HttpServerOptions options, HttpHandler handler);
+  HttpServer(HttpServerOptions options, HttpAsyncHandler handler);
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
   ~HttpServer();  // stop()s if still running

@@ -5,6 +5,11 @@
 
 #include <boost/json.hpp>
 
+#include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
+
 #include "fixtures.h"
 
 namespace cartflow::platform {
@@ -164,6 +169,100 @@ TEST_F(Gateway, ErrorPagesAreApiGatewayShaped) {
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(r.body, R"({"message":"Request Entity Too Large"})");
   EXPECT_NE(header(r, "x-amzn-RequestId"), "<absent>");
+}
+
+// A Durability whose scopes hand out the next ticket and whose syncs finish when the test says.
+class FakeDurability final : public ports::Durability {
+ public:
+  void begin_scope() override { ++scopes; }
+  Ticket end_scope() override { return ++last_ticket; }
+  void when_durable(Ticket ticket, std::function<void(bool)> ready) override {
+    waiting.emplace_back(ticket, std::move(ready));
+  }
+  // Finishes every waiting sync as `durable`.
+  void finish(bool durable) {
+    auto now = std::move(waiting);
+    waiting.clear();
+    for (auto& [ticket, ready] : now) ready(durable);
+  }
+  int scopes = 0;
+  Ticket last_ticket = 0;
+  std::vector<std::pair<Ticket, std::function<void(bool)>>> waiting;
+};
+
+class DurableGateway : public Gateway {
+ protected:
+  void SetUp() override {
+    Gateway::SetUp();
+    gateway = std::make_unique<ApiGateway>(handler, keys.get(), clock, metrics, ApiGatewayOptions{},
+                                           &durability);
+  }
+  // Sends a request through handle_async; the answer lands in `answer` when the reply is sent.
+  void call_async(std::string method, std::string target, std::string key,
+                  std::optional<HttpResponse>& answer) {
+    HttpRequest r;
+    r.method = std::move(method);
+    r.target = std::move(target);
+    r.remote_address = "127.0.0.1";
+    if (!key.empty()) r.headers.emplace_back("x-api-key", key);
+    gateway->handle_async(r, HttpReply([&answer](HttpResponse response) { answer = std::move(response); }));
+  }
+  FakeDurability durability;
+};
+
+TEST_F(DurableGateway, AnswersOnlyOnceTheStoreSaysDurable) {
+  std::string key = create_key();
+  std::optional<HttpResponse> answer;
+  call_async("POST", "/cart/u1", key, answer);
+  EXPECT_EQ(handler.calls.load(), 1);
+  EXPECT_EQ(durability.scopes, 1);
+  ASSERT_EQ(durability.waiting.size(), 1u);
+  EXPECT_EQ(durability.waiting[0].first, 1u);  // the scope's ticket
+  EXPECT_FALSE(answer.has_value());            // nothing is written before the sync
+  durability.finish(true);
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_NE(header(*answer, "x-amzn-RequestId"), "<absent>");
+}
+
+TEST_F(DurableGateway, AFailedSyncAnswers500NotTheHandlersSuccess) {
+  std::string key = create_key();
+  std::optional<HttpResponse> answer;
+  call_async("POST", "/cart/u1", key, answer);
+  EXPECT_FALSE(answer.has_value());
+  durability.finish(false);
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->status, 500);
+  EXPECT_EQ(answer->body, R"({"message":"Internal server error"})");
+  EXPECT_NE(header(*answer, "x-amzn-RequestId"), "<absent>");
+}
+
+TEST_F(Gateway, WithoutDurabilityTheAsyncAnswerIsImmediate) {
+  std::string key = create_key();
+  std::optional<HttpResponse> answer;
+  HttpRequest r;
+  r.method = "GET";
+  r.target = "/products/p1";
+  r.headers.emplace_back("x-api-key", key);
+  gateway->handle_async(r, HttpReply([&answer](HttpResponse response) { answer = std::move(response); }));
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->status, 200);
+}
+
+TEST(HttpReplyTest, ADroppedReplyAnswersItsFallbackOnce) {
+  int sent = 0;
+  int status = 0;
+  {
+    HttpReply reply([&](HttpResponse r) { ++sent; status = r.status; },
+                    [] { return HttpResponse::json(503, "{}"); });
+    HttpReply moved = std::move(reply);  // the moved-from reply sends nothing
+  }
+  EXPECT_EQ(sent, 1);
+  EXPECT_EQ(status, 503);
+  HttpReply once([&](HttpResponse) { ++sent; });
+  once.send(HttpResponse::json(200, "{}"));
+  once.send(HttpResponse::json(200, "{}"));
+  EXPECT_EQ(sent, 2);
 }
 
 }  // namespace
