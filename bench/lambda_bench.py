@@ -5,7 +5,8 @@
 In one run: starts DynamoDB Local (the jar of tests/peers) and local-aws-sqs (node) on 127.0.0.1,
 creates the table and the queue, then for each function (process-cart-products,
 update-cart-status) and each contestant (cartflow's packaged bootstrap in an empty root made
-from build/lambda/cartflow-x86_64.zip, else build/release/cartflow with argv `lambda`; the
+from build/lambda/cartflow-x86_64.zip, beside the build machine's own libraries in /lib64 and
+/usr/lib64 and with Lambda's LD_LIBRARY_PATH, else build/release/cartflow with argv `lambda`; the
 Python peer bench/peers/runtime_loop.py) measures, under a Runtime API stub of this script:
   - start: from just before the fork to the first GET /invocation/next, over --starts processes
     (median; each a fresh environment: the package's /tmp is emptied);
@@ -44,6 +45,11 @@ from lambda_services import (LINES_PER_ORDER, MESSAGES_PER_BATCH, ROOT, TABLE, P
 from lambda_stub import Stub
 
 PEERS = os.path.join(ROOT, "bench", "peers")
+# Lambda's LD_LIBRARY_PATH on provided.al2023, and the build machine's libraries put in the
+# package's root at /lib64, /usr/lib64 and /var/lang/lib (as an execution environment has them).
+LAMBDA_LIBRARY_PATH = "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib"
+SYSTEM_LIBRARIES = ("ld-linux-x86-64.so.2", "libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1",
+                    "libssl.so.3", "libcrypto.so.3", "libsimdjson.so.14", "libsqlite3.so.0")
 FUNCTIONS = ("process-cart-products", "update-cart-status")
 
 
@@ -65,6 +71,14 @@ class Cartflow:
                 os.chmod(lib, 0o755)
             shutil.copy("/etc/ssl/certs/ca-certificates.crt",
                         os.path.join(self.root, "etc", "pki", "tls", "certs", "ca-bundle.crt"))
+            # An execution environment's own libraries, which LD_LIBRARY_PATH names before
+            # /var/task/lib: the package must start beside them (it loads none of them).
+            for lib_dir in ("lib64", "usr/lib64", "var/lang/lib"):
+                os.makedirs(os.path.join(self.root, lib_dir))
+                for name in SYSTEM_LIBRARIES:
+                    source = os.path.join("/lib/x86_64-linux-gnu", name)
+                    if os.path.exists(source):
+                        shutil.copy(source, os.path.join(self.root, lib_dir, name))
             self.argv = ["/var/task/bootstrap"]
             self.chroot = shutil.which("chroot") or "/usr/sbin/chroot"
             self.tmp = os.path.join(self.root, "tmp")
@@ -118,7 +132,7 @@ def lambda_env(stub, function, peers, queue_url):
         "AWS_LAMBDA_RUNTIME_API": stub.address(), "_HANDLER": function,
         "AWS_LAMBDA_FUNCTION_NAME": function, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
         "LAMBDA_TASK_ROOT": "/var/task", "LAMBDA_RUNTIME_DIR": "/var/runtime",
-        "LD_LIBRARY_PATH": "/usr/local/lib64:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
+        "LD_LIBRARY_PATH": LAMBDA_LIBRARY_PATH,
         "PATH": "/usr/local/bin:/usr/bin/:/bin:/opt/bin", "TZ": ":UTC", "LANG": "en_US.UTF-8",
         "TABLE_NAME": TABLE, "UPDATE_CART_PRODUCT_SQS": queue_url,
         "POWERTOOLS_SERVICE_NAME": "cartflow", "POWERTOOLS_METRICS_NAMESPACE": "cartflow",
@@ -228,7 +242,7 @@ def run(args):
     workdir = tempfile.mkdtemp(prefix="cartflow-lambda-bench-")
     peers = None
     try:
-        contestants = [PythonPeer()]
+        contestants = [] if args.cartflow_only else [PythonPeer()]
         if not args.python_only:
             contestants.insert(0, Cartflow(workdir, args.package, args.binary))
         peers = Peers(workdir)
@@ -289,6 +303,7 @@ def main():
     parser.add_argument("--invocations", type=int, default=1000, help="invocations before the RSS reading")
     parser.add_argument("--out", help="JSON report")
     parser.add_argument("--python-only", action="store_true", help="only the peer (development)")
+    parser.add_argument("--cartflow-only", action="store_true", help="only cartflow (package A/B)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
     args = parser.parse_args()
     # `timeout` sends SIGTERM: unwind, so the peers and the contestants are stopped.

@@ -17,7 +17,7 @@ install_lambda_deps() {
   local lambda_packages=(
     g++-aarch64-linux-gnu qemu-user-static zip unzip
     libssl-dev:arm64 libsqlite3-dev:arm64 libfmt-dev:arm64
-    libc6-dev:arm64 libsimdjson14:arm64  # libsimdjson-dev is not Multi-Arch: same (see cmake/aarch64)
+    libc6-dev:arm64  # simdjson: built from source for the package (cmake/simdjson-static)
   )
   if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     echo "install-deps: adding the arm64 architecture"

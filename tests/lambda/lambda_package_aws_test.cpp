@@ -153,6 +153,8 @@ TEST_F(LambdaPackageAwsTest, EachHandlerDoesItsWorkOnDynamoDbAndSqs) {
 TEST_F(LambdaPackageAwsTest, StartTimeAndMemory) {
   PackageRoot root(zip(), "aws-measure");
   ASSERT_TRUE(root.ok());
+  // Measured as Lambda starts it: system libraries in /lib64 and /usr/lib64 (not loaded).
+  ASSERT_GE(root.add_system_libraries(), 9);
   ASSERT_TRUE(table().put({product("p-9", "Mug", 899)}).ok());
 
   const StartTimes starts =
@@ -163,6 +165,10 @@ TEST_F(LambdaPackageAwsTest, StartTimeAndMemory) {
   ChildProcess child = spawn({"/var/task/bootstrap"}, aws_env(emulator, "api"), root.path().string());
   ASSERT_TRUE(emulator.wait_first_next(std::chrono::seconds(60)).has_value());
   const long rss_before = rss_kib(child.pid);
+  std::vector<std::string> missing;
+  const auto foreign = foreign_shared_objects(child.pid, root.path(), "ld-linux-x86-64.so.2", missing);
+  EXPECT_TRUE(foreign.empty()) << "loaded from outside the package: " << foreign.front();
+  EXPECT_TRUE(missing.empty()) << "not mapped: " << missing.front();
   const auto t0 = std::chrono::steady_clock::now();
   std::string last;
   for (int i = 0; i < 1000; ++i) {
@@ -177,7 +183,7 @@ TEST_F(LambdaPackageAwsTest, StartTimeAndMemory) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / 1000;
   const long rss_after = rss_kib(child.pid);
   kill_child(child);
-  std::cout << "lambda-figures (aws backend): exec-to-first-/next median of 20 (ms): " << starts.median_ms
+  std::cout << "lambda-figures (aws backend): exec-to-first-/next median of 20, system libraries in /lib64 (ms): " << starts.median_ms
             << " (min " << starts.min_ms << ", max " << starts.max_ms << ")\n"
             << "lambda-figures (aws backend): RSS at first /next (KiB): " << rss_before
             << "; after 1000 GET /products/{id} on DynamoDB Local (KiB): " << rss_after

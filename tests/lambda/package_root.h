@@ -2,9 +2,10 @@
 #pragma once
 
 // The deployment package of `make lambda` unpacked into an otherwise empty root (the zip at
-// /var/task, an empty /tmp, a CA bundle at Amazon Linux's path; no /lib, /usr or
-// /etc/ld.so.cache), and the environment Lambda gives a provided.al2023 function. Shared by the
-// package tests on the embedded store and on DynamoDB Local + SQS.
+// /var/task, an empty /tmp, a CA bundle at Amazon Linux's path; no /etc/ld.so.cache), optionally
+// with unrelated system libraries in /lib64, /usr/lib64 and /var/lang/lib, and the environment
+// Lambda gives a provided.al2023 function. Shared by the package tests on the embedded store and
+// on DynamoDB Local + SQS.
 
 #include <unistd.h>
 
@@ -13,7 +14,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +48,28 @@ class PackageRoot {
     fs::copy_file("/etc/ssl/certs/ca-certificates.crt", root_ / "etc/pki/tls/certs/ca-bundle.crt", ec);
   }
   ~PackageRoot() { fs::remove_all(root_); }
+
+  // Copies the build machine's own shared libraries (its glibc, loader, libstdc++, libssl, ...)
+  // into the root's /lib64, /usr/lib64 and /var/lang/lib: what an execution environment holds
+  // and names in LD_LIBRARY_PATH ahead of /var/task/lib. The package must load none of them.
+  // Returns how many files were copied.
+  int add_system_libraries() {
+    static const char* const kNames[] = {"ld-linux-x86-64.so.2", "libc.so.6",       "libm.so.6",
+                                         "libstdc++.so.6",       "libgcc_s.so.1",   "libssl.so.3",
+                                         "libcrypto.so.3",       "libsimdjson.so.14", "libsqlite3.so.0"};
+    int copied = 0;
+    for (const char* dir : {"lib64", "usr/lib64", "var/lang/lib"}) {
+      fs::create_directories(root_ / dir);
+      for (const char* name : kNames) {
+        std::error_code ec;
+        const fs::path from = fs::canonical(fs::path("/lib/x86_64-linux-gnu") / name, ec);
+        if (ec) continue;
+        fs::copy_file(from, root_ / dir / name, fs::copy_options::overwrite_existing, ec);
+        if (!ec) ++copied;
+      }
+    }
+    return copied;
+  }
   bool ok() const { return ok_; }
   const fs::path& path() const { return root_; }
   // Empties /tmp (a fresh execution environment).
@@ -57,6 +82,44 @@ class PackageRoot {
   bool ok_ = false;
 };
 
+// LD_LIBRARY_PATH as Lambda sets it on provided.al2023: the system's directories come before
+// /var/task/lib, so only DT_RPATH (searched before it) keeps the package's libraries first.
+inline constexpr const char* kLambdaLibraryPath =
+    "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib";
+
+// The files mapped by process `pid` that are shared objects (the ELF loader included), as
+// /proc/PID/maps names them: for a chrooted process seen from outside, the full path on the
+// host (root + /var/task/lib/...).
+inline std::set<std::string> mapped_shared_objects(pid_t pid) {
+  std::set<std::string> paths;
+  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    const auto slash = line.find('/');
+    if (slash == std::string::npos) continue;
+    const std::string path = line.substr(slash);
+    if (path.find(".so") != std::string::npos) paths.insert(path);
+  }
+  return paths;
+}
+
+// The shared objects process `pid` maps that are not the package's own (not in `root`'s
+// /var/task/lib); empty when the package loads only what it bundles. `missing` gets the bundled
+// loader or libc when they are not mapped (a sign the maps were not read).
+inline std::vector<std::string> foreign_shared_objects(pid_t pid, const fs::path& root, const std::string& loader,
+                                                       std::vector<std::string>& missing) {
+  const std::string lib = (fs::canonical(root) / "var/task/lib").string() + "/";
+  const auto objects = mapped_shared_objects(pid);
+  for (const std::string& name : {loader, std::string("libc.so.6")}) {
+    if (objects.count(lib + name) == 0) missing.push_back(lib + name);
+  }
+  std::vector<std::string> foreign;
+  for (const auto& path : objects) {
+    if (path.rfind(lib, 0) != 0) foreign.push_back(path);
+  }
+  return foreign;
+}
+
 inline std::map<std::string, std::string> lambda_env(const RuntimeEmulator& emulator, const std::string& handler) {
   // What Lambda sets on provided.al2023 (CARTFLOW_BACKEND=embedded: the store in /tmp; callers
   // replace it for the AWS backend), LD_LIBRARY_PATH included: DT_RPATH must beat it.
@@ -64,7 +127,7 @@ inline std::map<std::string, std::string> lambda_env(const RuntimeEmulator& emul
           {"_HANDLER", handler},
           {"LAMBDA_TASK_ROOT", "/var/task"},
           {"LAMBDA_RUNTIME_DIR", "/var/runtime"},
-          {"LD_LIBRARY_PATH", "/usr/local/lib64:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib"},
+          {"LD_LIBRARY_PATH", kLambdaLibraryPath},
           {"PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin"},
           {"TABLE_NAME", "EcommerceAppTable"},
           {"CARTFLOW_BACKEND", "embedded"},
