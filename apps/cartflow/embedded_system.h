@@ -50,6 +50,7 @@ class EmbeddedSystem final : public System {
   const MappingSettings& settings() const override { return settings_; }
   functions::Metrics& function_metrics() override { return metrics_; }
   const ports::Clock& clock() const override { return clock_; }
+  ports::Durability* durability() override { return database_.get(); }
   functions::Handler* handler(std::string_view name) override { return handlers_->find(name); }
 
  private:

@@ -158,7 +158,8 @@ int run_serve(const ServeArgs& args) {
   platform::ApiGatewayOptions gateway_options;
   // Reads of the embedded store never wait on the network: GETs run on the I/O threads.
   gateway_options.inline_reads = dynamic_cast<const AwsSystem*>(&system) == nullptr;
-  platform::ApiGateway gateway(api, keys->get(), system.clock(), registry, gateway_options);
+  platform::ApiGateway gateway(api, keys->get(), system.clock(), registry, gateway_options,
+                              system.durability());
 
   platform::SqliteCheckpointStore checkpoints(state, system.clock());
   platform::StreamMappingConfig stream_config = system.settings().stream;

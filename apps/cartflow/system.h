@@ -18,6 +18,7 @@
 #include "mapping_settings.h"
 #include "ports/change_stream.h"
 #include "ports/clock.h"
+#include "ports/durability.h"
 #include "ports/queue.h"
 #include "ports/table.h"
 
@@ -50,6 +51,10 @@ class System {
   virtual const MappingSettings& settings() const = 0;
   virtual functions::Metrics& function_metrics() = 0;
   virtual const ports::Clock& clock() const = 0;
+  // What an API answer waits for before it is sent (ports/durability.h): the embedded store's
+  // sync of its commits. nullptr (the default) for a store whose writes are durable when they
+  // return, as DynamoDB's are.
+  virtual ports::Durability* durability() { return nullptr; }
 
   // The handler named as in `_HANDLER` ("api", "process-cart-products", "update-cart-status");
   // nullptr for any other name.
