@@ -25,14 +25,9 @@ struct CatalogArgs {
 };
 
 // The table the catalog goes to, and what keeps it open; nullptr after printing the error.
-std::unique_ptr<System> open_catalog_system(const CatalogArgs& args) {
-  auto options = aws_options_from_args(args.aws, AwsParts::kTable);
-  if (!options.ok()) {
-    print_error(options.error().message);
-    return nullptr;
-  }
+std::unique_ptr<System> open_catalog_system(const CatalogArgs& args, const AwsOptions& options) {
   if (args.aws.backend != "aws") return open_system_or_report(args.db_path);
-  auto system = AwsSystem::open(*options);
+  auto system = AwsSystem::open(options);
   if (!system.ok()) {
     print_error(system.error().message);
     return nullptr;
@@ -41,6 +36,11 @@ std::unique_ptr<System> open_catalog_system(const CatalogArgs& args) {
 }
 
 int run_load(const CatalogArgs& args) {
+  auto options = aws_options_from_args(args.aws, AwsParts::kTable);
+  if (!options.ok()) {
+    print_error(options.error().message);
+    return args.aws.backend == "aws" ? 1 : 2;  // a bad --stack-outputs file, or a usage error
+  }
   std::string json;
   if (args.file.empty()) {
     json = std::string(domain::sample_catalog_json());
@@ -52,7 +52,7 @@ int run_load(const CatalogArgs& args) {
     }
     json.assign(std::istreambuf_iterator<char>(in), {});
   }
-  auto system = open_catalog_system(args);
+  auto system = open_catalog_system(args, *options);
   if (!system) return 1;
   auto loaded = functions::load_catalog(system->table(), json);
   if (!loaded.ok()) {
