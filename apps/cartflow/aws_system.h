@@ -23,58 +23,83 @@
 
 namespace cartflow::app {
 
+// What AwsSystem::open looks up (and, with create_missing, creates).
+enum class AwsParts {
+  // A Lambda function (`cartflow lambda`, `invoke`): the table and the orders queue, with no call
+  // at open (a queue given by name or ARN costs one GetQueueUrl): the function's role need grant
+  // nothing but what its handler does, and init stays short. Only warms the connections up.
+  kLambda,
+  kTable,   // `catalog load`: the table (DescribeTable)
+  kQueues,  // `dlq`: the orders queue and its dead-letter queue
+  kAll,     // `serve`, `status`: the table, its stream, the orders queue, its DLQ, the on-failure queue
+};
+
+// Where the resources are. Each may be given by name, URL (queues) or ARN; none is looked up by
+// a fixed name except the defaults below, which are the names --create-missing gives.
 struct AwsOptions {
-  std::string table_name = "EcommerceAppTable";          // TABLE_NAME
-  std::string queue = "UpdateCartProductsSQS";           // UPDATE_CART_PRODUCT_SQS: name or URL
-  std::string dead_letter_queue = "UpdateCartProductsDLQ";      // name or URL
-  std::string stream_failure_queue = "OrderStreamFailureQueue";  // name or URL
-  // With the pipeline (`cartflow serve`): the stream, the DLQ and the on-failure queue are
-  // opened and the table and queues are looked up (DescribeTable, GetQueueUrl) at open. Without
-  // it (a Lambda function), open() makes no call at all and only warms the connections up: the
-  // function's role need grant nothing but what its handler does, and init stays short.
-  bool with_pipeline = true;
+  std::string table_name = "EcommerceAppTable";  // TABLE_NAME: name or ARN
+  std::string queue = "UpdateCartProductsSQS";   // UPDATE_CART_PRODUCT_SQS: name, URL or ARN
+  // UPDATE_CART_PRODUCT_DLQ. Empty: the target of the orders queue's RedrivePolicy (created as
+  // UpdateCartProductsDLQ with the queue by create_missing).
+  std::string dead_letter_queue;
+  // ORDER_STREAM_FAILURE_SQS: the stream mapping's on-failure destination. Empty: a queue named
+  // OrderStreamFailureQueue (as create_missing creates it).
+  std::string stream_failure_queue;
+  AwsParts parts = AwsParts::kAll;
   // Create the table (with its stream and GSIs) and the queues (the orders queue redriving to
-  // the DLQ) when they do not exist: for DynamoDB Local and local SQS servers.
+  // the DLQ) when they do not exist: for DynamoDB Local and local SQS servers. Not for kLambda.
   bool create_missing = false;
   std::optional<MappingSettings> settings;  // deploy/event-source-mappings.json when absent
   aws::EnvLookup env = aws::process_env();
 };
 
-// Reads TABLE_NAME and UPDATE_CART_PRODUCT_SQS (the template's environment) into `options`.
+// Reads TABLE_NAME, UPDATE_CART_PRODUCT_SQS (the template's environment), UPDATE_CART_PRODUCT_DLQ
+// and ORDER_STREAM_FAILURE_SQS into `options` when set.
 AwsOptions aws_options_from_env(AwsOptions options);
 
 class AwsSystem final : public System {
  public:
-  // Fails with kInvalidArgument when no region is configured, kNotFound when the table, its
-  // stream or a queue does not exist (and create_missing is off), kUnavailable when an
-  // endpoint cannot be reached.
+  // Fails with kInvalidArgument when no region is configured or a resource is given by a
+  // malformed or foreign ARN, kNotFound when the table, its stream or a queue does not exist
+  // (and create_missing is off) or the orders queue has no RedrivePolicy and no DLQ is given,
+  // kUnavailable when an endpoint cannot be reached. Each error names the resource as given
+  // and how to pass it (flag, environment variable, stack output).
   static model::Result<std::unique_ptr<AwsSystem>> open(const AwsOptions& options);
   ~AwsSystem() override;
 
-  aws::DynamoDbTable& table() override { return *table_; }
-  aws::SqsQueue& queue() override { return *queue_; }
-  // The three below exist only when opened with_pipeline (a precondition; checked).
+  // Each part exists only when opened with it (see AwsParts; a precondition, checked): the
+  // table with kLambda, kTable, kAll; the orders queue with kLambda, kQueues, kAll; the DLQ
+  // with kQueues and kAll; the stream and the on-failure queue with kAll.
+  aws::DynamoDbTable& table() override;
+  aws::SqsQueue& queue() override;
   aws::DynamoDbChangeStream& change_stream() override;
   aws::SqsQueue& dead_letter_queue() override;
   aws::SqsQueue& stream_failure_queue() override;
   const MappingSettings& settings() const override { return settings_; }
   functions::Metrics& function_metrics() override { return metrics_; }
   const ports::Clock& clock() const override { return clock_; }
-  functions::Handler* handler(std::string_view name) override { return handlers_->find(name); }
+  // nullptr also when opened without the table or the queue (kTable, kQueues).
+  functions::Handler* handler(std::string_view name) override {
+    return handlers_ ? handlers_->find(name) : nullptr;
+  }
 
   aws::HttpClient& http() { return *http_; }
   const std::string& region() const { return config_.region; }
-  // The table's stream ARN; empty without the pipeline.
+  // The table's name and its stream's ARN; empty when opened without them.
+  const std::string& table_name() const { return table_name_; }
   const std::string& stream_arn() const { return stream_arn_; }
 
  private:
   AwsSystem() = default;
-  model::Status open_resources(const AwsOptions& options);
+  model::Status open_for_lambda(const AwsOptions& options);
+  model::Status open_table(const AwsOptions& options);
+  model::Status open_queues(const AwsOptions& options);
   model::Status open_pipeline(const AwsOptions& options);
 
   ports::SystemClock clock_;
   MappingSettings settings_;
   aws::AwsConfig config_;
+  std::string table_name_;
   std::string stream_arn_;
   std::unique_ptr<aws::HttpClient> http_;
   std::unique_ptr<aws::CredentialsProvider> credentials_;

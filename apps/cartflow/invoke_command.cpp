@@ -43,7 +43,7 @@ int run_invoke(const InvokeArgs& args) {
   std::unique_ptr<System> system;
   if (args.backend == "aws") {
     AwsOptions options = aws_options_from_env({});
-    options.with_pipeline = false;  // the handler's own resources, as in Lambda
+    options.parts = AwsParts::kLambda;  // the handler's own resources, as in Lambda
     auto opened = AwsSystem::open(options);
     if (!opened.ok()) {
       print_error(opened.error().message);

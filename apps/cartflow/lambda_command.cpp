@@ -50,7 +50,7 @@ bool known_handler(std::string_view name) {
 model::Result<std::unique_ptr<System>> open_lambda_system(const LambdaArgs& args) {
   if (args.backend == "aws") {
     AwsOptions options = aws_options_from_env({});
-    options.with_pipeline = false;
+    options.parts = AwsParts::kLambda;  // the handler's own resources, as in Lambda
     auto system = AwsSystem::open(options);
     if (!system.ok()) return std::move(system).error();
     return std::unique_ptr<System>(std::move(system.value()));

@@ -11,6 +11,7 @@
 #include <pthread.h>
 
 #include "commands.h"
+#include "aws_args.h"
 #include "aws_system.h"
 #include "embedded_system.h"
 #include "functions/api.h"
@@ -31,10 +32,7 @@ struct ServeArgs {
   std::string db_path = "./data/cartflow.db";
   std::string host = "127.0.0.1";
   int port = 3000;
-  std::string backend = "embedded";
-  std::string table;  // aws: TABLE_NAME when empty
-  std::string queue;  // aws: UPDATE_CART_PRODUCT_SQS when empty
-  bool create_missing = false;
+  AwsArgs aws;  // --backend and where the AWS resources are
   int io_threads = 2;
   // Workers block while their write waits for the group commit, so one fsync is shared by at
   // most as many writes as there are workers; more than 64 slowed GET (docs/PROFILES.md).
@@ -97,12 +95,10 @@ struct OpenedSystem {
 
 model::Result<OpenedSystem> open_serve_system(const ServeArgs& args) {
   OpenedSystem opened;
-  if (args.backend == "aws") {
-    AwsOptions options = aws_options_from_env({});
-    if (!args.table.empty()) options.table_name = args.table;
-    if (!args.queue.empty()) options.queue = args.queue;
-    options.create_missing = args.create_missing;
-    auto system = AwsSystem::open(options);
+  auto options = aws_options_from_args(args.aws, AwsParts::kAll);
+  if (!options.ok()) return std::move(options).error();
+  if (args.aws.backend == "aws") {
+    auto system = AwsSystem::open(*options);
     if (!system.ok()) return std::move(system).error();
     auto state = embedded::Database::open({.path = args.db_path, .durable = args.durable});
     if (!state.ok()) return std::move(state).error();
@@ -111,10 +107,10 @@ model::Result<OpenedSystem> open_serve_system(const ServeArgs& args) {
     opened.system = std::move(system.value());
     return opened;
   }
-  EmbeddedOptions options = embedded_options_from_env({});
-  options.db_path = args.db_path;
-  options.durable = args.durable;
-  auto system = EmbeddedSystem::open(options);
+  EmbeddedOptions embedded = embedded_options_from_env({});
+  embedded.db_path = args.db_path;
+  embedded.durable = args.durable;
+  auto system = EmbeddedSystem::open(embedded);
   if (!system.ok()) return std::move(system).error();
   opened.state = &(*system)->database();
   opened.system = std::move(system.value());
@@ -224,18 +220,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--port", args->port, "port to listen on (0: any free port)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  cmd->add_option("--backend", args->backend,
-                  "embedded (one SQLite file) or aws (DynamoDB, DynamoDB Streams, SQS; endpoints, "
-                  "region and credentials as the AWS SDKs read them)")
-      ->check(CLI::IsMember({"embedded", "aws"}))
-      ->capture_default_str();
-  cmd->add_option("--table", args->table, "aws: the table (default $TABLE_NAME or EcommerceAppTable)");
-  cmd->add_option("--queue", args->queue,
-                  "aws: the orders queue, name or URL (default $UPDATE_CART_PRODUCT_SQS or "
-                  "UpdateCartProductsSQS)");
-  cmd->add_flag("--create-missing", args->create_missing,
-                "aws: create the table and the queues when they do not exist (DynamoDB Local, "
-                "local SQS servers)");
+  add_aws_options(*cmd, args->aws, AwsParts::kAll, /*with_create_missing=*/true);
   cmd->add_option("--io-threads", args->io_threads, "threads running the sockets")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

@@ -2,12 +2,16 @@
 // `cartflow status [--db PATH]`: the pipeline's state, read from the database without taking
 // the writer's lock, so it works beside a running `cartflow serve`: the stream's newest record
 // and the stream mapping's checkpoint (lag), the depth of the queue, the dead-letter queue and the
-// on-failure queue, and the API keys.
+// on-failure queue, and the API keys. With --backend aws: the table and its stream, and the
+// depth of the three SQS queues (the stream checkpoint and the API keys of `serve --backend aws`
+// are in each server's own --db).
 
 #include <charconv>
 #include <chrono>
 #include <iostream>
 
+#include "aws_args.h"
+#include "aws_system.h"
 #include "commands.h"
 #include "embedded/database.h"
 #include "embedded/sqlite_change_stream.h"
@@ -22,12 +26,45 @@ namespace {
 
 struct StatusArgs {
   std::string db_path = "./data/cartflow.db";
+  AwsArgs aws;
 };
 
 std::int64_t sequence_of(const std::string& token) {
   std::int64_t value = 0;
   std::from_chars(token.data(), token.data() + token.size(), value);
   return value;
+}
+
+void print_counts(const char* role, const std::string& name,
+                  const model::Result<ports::QueueCounts>& counts) {
+  if (!counts.ok()) {
+    std::cout << "  " << role << " " << name << ": " << counts.error().message << "\n";
+    return;
+  }
+  std::cout << "  " << role << " " << name << ": " << counts->visible << " visible, "
+            << counts->in_flight << " in flight, " << counts->delayed << " delayed\n";
+}
+
+int run_aws_status(const StatusArgs& args) {
+  auto options = aws_options_from_args(args.aws, AwsParts::kAll);
+  if (!options.ok()) {
+    print_error(options.error().message);
+    return 1;
+  }
+  auto system = AwsSystem::open(*options);
+  if (!system.ok()) {
+    print_error(system.error().message);
+    return 1;
+  }
+  AwsSystem& aws = **system;
+  std::cout << "aws region " << aws.region() << " (table " << aws.table_name() << ")\n";
+  std::cout << "stream:\n  " << aws.stream_arn() << "\n";
+  std::cout << "queues:\n";
+  print_counts("orders", aws.queue().url(), aws.queue().counts());
+  print_counts("dead-letter", aws.dead_letter_queue().url(), aws.dead_letter_queue().counts());
+  print_counts("stream on-failure", aws.stream_failure_queue().url(),
+               aws.stream_failure_queue().counts());
+  return 0;
 }
 
 void print_queue(embedded::Database& db, const ports::Clock& clock, const std::string& name,
@@ -37,16 +74,15 @@ void print_queue(embedded::Database& db, const ports::Clock& clock, const std::s
     std::cout << "  " << role << " " << name << ": " << queue.error().message << "\n";
     return;
   }
-  auto counts = (*queue)->counts();
-  if (!counts.ok()) {
-    std::cout << "  " << role << " " << name << ": " << counts.error().message << "\n";
-    return;
-  }
-  std::cout << "  " << role << " " << name << ": " << counts->visible << " visible, "
-            << counts->in_flight << " in flight, " << counts->delayed << " delayed\n";
+  print_counts(role, name, (*queue)->counts());
 }
 
 int run_status(const StatusArgs& args) {
+  if (args.aws.backend == "aws") return run_aws_status(args);
+  if (auto usage = aws_options_from_args(args.aws, AwsParts::kAll); !usage.ok()) {
+    print_error(usage.error().message);
+    return 2;
+  }
   auto db = open_read_only_or_report(args.db_path);
   if (!db) return 1;
   ports::SystemClock clock;
@@ -92,6 +128,7 @@ void add_status_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "status", "Print the pipeline's state (works while `cartflow serve` runs)");
   cmd->add_option("--db", args->db_path, "embedded database file")->capture_default_str();
+  add_aws_options(*cmd, args->aws, AwsParts::kAll, /*with_create_missing=*/false);
   cmd->callback([args, &exit_code] { exit_code = run_status(*args); });
 }
 

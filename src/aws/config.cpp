@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "aws/config.h"
 
+#include <simdjson.h>
+
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -156,6 +158,59 @@ ServiceEndpoint AwsConfig::endpoint(Service service) const {
     case Service::kSqs: e.url = "https://sqs." + region + suffix; break;
   }
   return e;
+}
+
+std::optional<Arn> parse_arn(std::string_view text) {
+  if (!text.starts_with("arn:")) return std::nullopt;
+  std::string_view fields[5];
+  std::string_view rest = text.substr(4);
+  for (int i = 0; i < 4; ++i) {
+    const std::size_t colon = rest.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    fields[i] = rest.substr(0, colon);
+    rest.remove_prefix(colon + 1);
+  }
+  fields[4] = rest;
+  if (fields[0].empty() || fields[1].empty() || fields[4].empty()) return std::nullopt;
+  return Arn{std::string(fields[0]), std::string(fields[1]), std::string(fields[2]),
+             std::string(fields[3]), std::string(fields[4])};
+}
+
+model::Result<std::vector<StackOutput>> parse_stack_outputs(std::string_view json) {
+  using model::Error;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(simdjson::padded_string(json)).get(doc) != simdjson::SUCCESS) {
+    return Error::invalid("stack outputs: not JSON (expected what `aws cloudformation "
+                          "describe-stacks --stack-name STACK` prints)");
+  }
+  simdjson::dom::array outputs;
+  if (doc.is_object()) {
+    simdjson::dom::array stacks;
+    if (doc["Stacks"].get(stacks) != simdjson::SUCCESS) {
+      return Error::invalid("stack outputs: no \"Stacks\" array (expected what `aws "
+                            "cloudformation describe-stacks --stack-name STACK` prints)");
+    }
+    if (stacks.size() != 1) {
+      return Error::invalid("stack outputs: " + std::to_string(stacks.size()) +
+                            " stacks described; describe one with --stack-name STACK");
+    }
+    simdjson::dom::element stack = stacks.at(0);
+    if (!stack.is_object()) return Error::invalid("stack outputs: a stack is not an object");
+    if (stack["Outputs"].get(outputs) != simdjson::SUCCESS) return std::vector<StackOutput>{};
+  } else if (doc.get(outputs) != simdjson::SUCCESS) {
+    return Error::invalid("stack outputs: expected an object with \"Stacks\" or an array of outputs");
+  }
+  std::vector<StackOutput> out;
+  for (simdjson::dom::element output : outputs) {
+    std::string_view key, value;
+    if (output["OutputKey"].get(key) != simdjson::SUCCESS ||
+        output["OutputValue"].get(value) != simdjson::SUCCESS) {
+      return Error::invalid("stack outputs: an output without a string OutputKey and OutputValue");
+    }
+    out.push_back({std::string(key), std::string(value)});
+  }
+  return out;
 }
 
 }  // namespace cartflow::aws

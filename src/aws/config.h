@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <map>
+#include <vector>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,5 +54,29 @@ ProfileSections parse_profile_file(std::string_view text, bool is_config_file);
 // from_credentials_file) or the config file; std::nullopt when absent or the file is missing.
 std::optional<std::string> profile_value(const EnvLookup& env, const std::string& key,
                                          bool from_credentials_file);
+
+// An ARN's fields: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (the resource may hold ':'
+// and '/', e.g. "table/Orders"). std::nullopt when `text` does not start with "arn:" or has
+// fewer than six fields or an empty service or resource.
+struct Arn {
+  std::string partition;
+  std::string service;
+  std::string region;
+  std::string account;
+  std::string resource;
+};
+std::optional<Arn> parse_arn(std::string_view text);
+
+// One CloudFormation stack output.
+struct StackOutput {
+  std::string key;
+  std::string value;
+};
+// The outputs of one stack, from what `aws cloudformation describe-stacks --stack-name S`
+// prints ({"Stacks":[{..., "Outputs":[{"OutputKey":..,"OutputValue":..}, ...]}]}), or from its
+// `--query Stacks[0].Outputs` form (the array alone). Fails with kInvalidArgument when the text
+// is not such JSON, when it holds no stack or several (name one with --stack-name), or when an
+// output lacks its key or value. A stack without outputs gives an empty list.
+model::Result<std::vector<StackOutput>> parse_stack_outputs(std::string_view json);
 
 }  // namespace cartflow::aws

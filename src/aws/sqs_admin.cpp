@@ -5,6 +5,7 @@
 
 #include <charconv>
 
+#include "aws/config.h"
 #include "aws/dynamodb_internal.h"
 #include "aws/sqs_internal.h"
 #include "aws/sqs_queue.h"
@@ -170,12 +171,25 @@ ports::BatchEntryFailure parse_failure(simdjson::dom::element f) {
 
 JsonProtocol sqs_protocol() { return {"AmazonSQS", "application/x-amz-json-1.0"}; }
 
-Result<std::unique_ptr<SqsQueue>> SqsQueue::open(JsonClient& client, const std::string& name_or_url) {
-  if (name_or_url.rfind("http://", 0) == 0 || name_or_url.rfind("https://", 0) == 0) {
-    return std::make_unique<SqsQueue>(client, name_or_url);
+Result<std::unique_ptr<SqsQueue>> SqsQueue::open(JsonClient& client, const std::string& queue) {
+  if (queue.rfind("http://", 0) == 0 || queue.rfind("https://", 0) == 0) {
+    return std::make_unique<SqsQueue>(client, queue);
   }
   std::string body = "{";
-  detail::member(body, "QueueName", name_or_url);
+  if (auto arn = parse_arn(queue)) {
+    if (arn->service != "sqs" || arn->resource.find_first_of(":/") != std::string::npos) {
+      return Error::invalid(queue + " is not the ARN of an SQS queue");
+    }
+    if (!arn->region.empty() && arn->region != client.endpoint().region) {
+      return Error::invalid("queue " + queue + " is in region " + arn->region +
+                            ", the SQS endpoint in " + client.endpoint().region +
+                            ": set AWS_REGION to the queue's region");
+    }
+    detail::member(body, "QueueName", arn->resource);
+    if (!arn->account.empty()) detail::member(body, "QueueOwnerAWSAccountId", arn->account);
+  } else {
+    detail::member(body, "QueueName", queue);
+  }
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
   if (auto s = sqs::call_json(client, "GetQueueUrl", body + "}", parser, doc); !s) return std::move(s).error();
@@ -215,6 +229,25 @@ Result<std::string> queue_arn(JsonClient& client, const std::string& url) {
   if (doc["Attributes"].get(attributes) == simdjson::SUCCESS) arn = sqs::string_of(attributes, "QueueArn");
   if (arn.empty()) return Error::internal("SQS GetQueueAttributes answered no QueueArn");
   return arn;
+}
+
+Result<std::optional<std::string>> dead_letter_target_arn(JsonClient& client, const std::string& url) {
+  std::string body = sqs::body_with_url(url) + ",\"AttributeNames\":[\"RedrivePolicy\"]}";
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (auto s = sqs::call_json(client, "GetQueueAttributes", body, parser, doc); !s) return std::move(s).error();
+  simdjson::dom::element attributes;
+  std::string policy;
+  if (doc["Attributes"].get(attributes) == simdjson::SUCCESS) policy = sqs::string_of(attributes, "RedrivePolicy");
+  if (policy.empty()) return std::optional<std::string>();
+  simdjson::dom::parser policy_parser;
+  simdjson::dom::element parsed;
+  std::string_view target;
+  if (policy_parser.parse(simdjson::padded_string(policy)).get(parsed) != simdjson::SUCCESS ||
+      parsed["deadLetterTargetArn"].get(target) != simdjson::SUCCESS || target.empty()) {
+    return Error::internal("the RedrivePolicy of " + url + " names no deadLetterTargetArn: " + policy);
+  }
+  return std::optional<std::string>(std::string(target));
 }
 
 }  // namespace cartflow::aws

@@ -30,6 +30,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,10 +44,12 @@ JsonProtocol sqs_protocol();
 
 class SqsQueue final : public ports::Queue {
  public:
-  // name_or_url: a queue URL (http:// or https://) is used as is, without a call; a name is
-  // resolved with GetQueueUrl. Fails with kNotFound when there is no such queue.
+  // `queue`: a queue URL (http:// or https://) is used as is, without a call; a name is
+  // resolved with GetQueueUrl; an ARN (arn:aws:sqs:REGION:ACCOUNT:NAME) with GetQueueUrl by
+  // name and owner account. Fails with kNotFound when there is no such queue, kInvalidArgument
+  // for an ARN of another service or of another region than the client's endpoint.
   static model::Result<std::unique_ptr<SqsQueue>> open(JsonClient& client,
-                                                       const std::string& name_or_url);
+                                                       const std::string& queue);
   // `url` is the queue URL; name() is its last path segment.
   SqsQueue(JsonClient& client, std::string url);
 
@@ -94,5 +97,10 @@ model::Result<std::string> create_queue(JsonClient& client, const std::string& n
 model::Status delete_queue(JsonClient& client, const std::string& url);
 // The queue's ARN (GetQueueAttributes QueueArn), e.g. to build a RedrivePolicy.
 model::Result<std::string> queue_arn(JsonClient& client, const std::string& url);
+// The ARN of the queue's dead-letter queue: deadLetterTargetArn of its RedrivePolicy
+// (GetQueueAttributes). std::nullopt when the queue has no RedrivePolicy. Fails with the call's
+// error (kNotFound for no such queue), or kInternal when the policy is not JSON naming a target.
+model::Result<std::optional<std::string>> dead_letter_target_arn(JsonClient& client,
+                                                                 const std::string& url);
 
 }  // namespace cartflow::aws

@@ -116,6 +116,18 @@ class TemplateTest(unittest.TestCase):
                         granted.add(action.split(":", 1)[1])
             self.assertEqual(granted, called, function)
 
+    def test_outputs_name_the_resources_cartflow_stack_outputs_reads(self):
+        # `cartflow ... --backend aws --stack-outputs FILE` reads these keys of describe-stacks
+        # (apps/cartflow/aws_args.cpp); a renamed output would silently fall back to defaults.
+        outputs = load_template()["Outputs"]
+        expected = {"TableName": "EcommerceAppTable", "QueueUrl": "UpdateCartProductsSQS",
+                    "StreamFailureQueueUrl": "OrderStreamFailureQueue"}
+        with open(os.path.join(ROOT, "apps", "cartflow", "aws_args.cpp"), encoding="utf-8") as f:
+            reader = f.read()
+        for key, resource in expected.items():
+            self.assertEqual(outputs[key]["Value"], {"Ref": resource}, key)
+            self.assertIn('"%s"' % key, reader, key)
+
     def test_default_architecture_is_the_one_cartflow_zip_is_built_for(self):
         # CodeUri is build/lambda/cartflow.zip, a copy of the LAMBDA_ARCH package: the template's
         # default, samconfig.toml's override and the packaging script's default must agree, or

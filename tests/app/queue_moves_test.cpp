@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: Apache-2.0
+// move_messages and peek_messages over the Queue port: every message arrives with its
+// attributes, a message is deleted from its source only after it was sent, and a failure
+// between the two leaves a duplicate, never a loss.
+#include "queue_moves.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+
+#include "embedded/database.h"
+#include "embedded/sqlite_queue.h"
+#include "ports/clock.h"
+
+namespace cartflow::app {
+namespace {
+
+// A queue that forwards to another and fails on demand, as a network or a crash would.
+class FailingQueue final : public ports::Queue {
+ public:
+  explicit FailingQueue(ports::Queue& inner) : inner_(inner) {}
+  bool fail_removes = false;
+  std::set<std::string> reject_bodies;  // send_batch fails these entries
+
+  const std::string& name() const override { return inner_.name(); }
+  model::Result<ports::SendSuccess> send(const ports::SendEntry& e) override { return inner_.send(e); }
+  model::Result<ports::SendBatchResult> send_batch(const std::vector<ports::SendEntry>& entries) override {
+    std::vector<ports::SendEntry> kept;
+    ports::SendBatchResult out;
+    for (const auto& e : entries) {
+      if (reject_bodies.contains(e.body)) {
+        out.failed.push_back({e.id, "InternalError", "injected", false});
+      } else {
+        kept.push_back(e);
+      }
+    }
+    if (kept.empty()) return out;
+    auto sent = inner_.send_batch(kept);
+    if (!sent.ok()) return sent;
+    for (auto& s : sent->successful) out.successful.push_back(s);
+    for (auto& f : sent->failed) out.failed.push_back(f);
+    return out;
+  }
+  model::Result<std::vector<ports::Message>> receive(const ports::ReceiveRequest& r) override {
+    return inner_.receive(r);
+  }
+  model::Status remove(const std::string& h) override { return inner_.remove(h); }
+  model::Result<ports::DeleteBatchResult> remove_batch(const std::vector<ports::DeleteEntry>& e) override {
+    if (fail_removes) return model::Error::unavailable("injected: connection reset");
+    return inner_.remove_batch(e);
+  }
+  model::Status change_visibility(const std::string& h, int t) override {
+    return inner_.change_visibility(h, t);
+  }
+  model::Result<ports::QueueCounts> counts() override { return inner_.counts(); }
+  model::Status purge() override { return inner_.purge(); }
+
+ private:
+  ports::Queue& inner_;
+};
+
+class QueueMovesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("cartflow-moves-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto db = embedded::Database::open({.path = (dir_ / "q.db").string()});
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    db_ = std::move(db.value());
+    auto dlq = embedded::SqliteQueue::open(*db_, clock_, {.name = "dlq"});
+    ASSERT_TRUE(dlq.ok()) << dlq.error().message;
+    dlq_ = std::move(dlq.value());
+    auto queue = embedded::SqliteQueue::open(*db_, clock_, {.name = "orders"});
+    ASSERT_TRUE(queue.ok()) << queue.error().message;
+    queue_ = std::move(queue.value());
+  }
+  void TearDown() override {
+    queue_.reset();
+    dlq_.reset();
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void fill_dlq(int n) {
+    for (int i = 0; i < n; ++i) {
+      ports::SendEntry e{.id = "e", .body = "m" + std::to_string(i)};
+      e.attributes["n"] = {.data_type = "Number", .string_value = std::to_string(i)};
+      ASSERT_TRUE(dlq_->send(e).ok());
+    }
+  }
+  std::int64_t total(embedded::SqliteQueue& q) {
+    auto c = q.counts();
+    EXPECT_TRUE(c.ok());
+    return c.ok() ? c->visible + c->in_flight + c->delayed : -1;
+  }
+  // Every body in `q`, received and left in flight.
+  std::multiset<std::string> drain(embedded::SqliteQueue& q) {
+    std::multiset<std::string> out;
+    for (;;) {
+      auto got = q.receive({.max_messages = 10, .visibility_timeout_seconds = 600});
+      EXPECT_TRUE(got.ok());
+      if (!got.ok() || got->empty()) return out;
+      for (const auto& m : *got) out.insert(m.body);
+    }
+  }
+  MoveOptions fast() { return {.visibility_timeout_seconds = 60, .wait = std::chrono::milliseconds(0)}; }
+
+  std::filesystem::path dir_;
+  ports::ManualClock clock_;
+  std::unique_ptr<embedded::Database> db_;
+  std::unique_ptr<embedded::SqliteQueue> dlq_;
+  std::unique_ptr<embedded::SqliteQueue> queue_;
+};
+
+TEST_F(QueueMovesTest, MovesEveryMessageWithItsAttributes) {
+  fill_dlq(23);
+  auto moved = move_messages(*dlq_, *queue_, fast());
+  ASSERT_TRUE(moved.ok()) << moved.error().message;
+  EXPECT_EQ(moved->moved, 23);
+  EXPECT_EQ(moved->failed, 0);
+  EXPECT_EQ(total(*dlq_), 0);
+  std::set<std::string> seen;
+  for (;;) {
+    auto got = queue_->receive({.max_messages = 10, .visibility_timeout_seconds = 600});
+    ASSERT_TRUE(got.ok());
+    if (got->empty()) break;
+    for (const auto& m : *got) {
+      EXPECT_EQ("m" + m.attributes.at("n").string_value, m.body);
+      EXPECT_EQ(m.attributes.at("n").data_type, "Number");
+      seen.insert(m.body);
+    }
+  }
+  EXPECT_EQ(seen.size(), 23u);
+}
+
+TEST_F(QueueMovesTest, AFailedDeleteLeavesADuplicateNeverALoss) {
+  fill_dlq(5);
+  FailingQueue from(*dlq_);
+  from.fail_removes = true;
+  auto moved = move_messages(from, *queue_, fast());
+  ASSERT_FALSE(moved.ok());
+  EXPECT_NE(moved.error().message.find("delivered twice"), std::string::npos) << moved.error().message;
+  // Sent, and still in the DLQ (in flight until its visibility timeout ends).
+  EXPECT_EQ(total(*queue_), 5);
+  EXPECT_EQ(total(*dlq_), 5);
+  clock_.advance_ms(61'000);
+  EXPECT_EQ(drain(*dlq_).size(), 5u);
+}
+
+TEST_F(QueueMovesTest, AMessageThatCannotBeSentStaysInTheSource) {
+  fill_dlq(4);
+  FailingQueue to(*queue_);
+  to.reject_bodies = {"m2"};
+  auto moved = move_messages(*dlq_, to, fast());
+  ASSERT_TRUE(moved.ok()) << moved.error().message;
+  EXPECT_EQ(moved->moved, 3);
+  EXPECT_EQ(moved->failed, 1);
+  EXPECT_EQ(drain(*queue_), (std::multiset<std::string>{"m0", "m1", "m3"}));
+  clock_.advance_ms(61'000);
+  EXPECT_EQ(drain(*dlq_), (std::multiset<std::string>{"m2"}));
+}
+
+TEST_F(QueueMovesTest, PeekListsEachMessageOnceAndPutsThemBack) {
+  fill_dlq(15);
+  auto listed = peek_messages(*dlq_, 100, fast());
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  EXPECT_EQ(listed->size(), 15u);
+  auto counts = dlq_->counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->visible, 15);  // visible again at once, not after the timeout
+  auto limited = peek_messages(*dlq_, 4, fast());
+  ASSERT_TRUE(limited.ok());
+  EXPECT_EQ(limited->size(), 4u);
+}
+
+}  // namespace
+}  // namespace cartflow::app
