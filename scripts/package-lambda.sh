@@ -55,8 +55,30 @@ link_flags() {  # $1: loader file name
 static_libs() {
   echo "-DSQLite3_LIBRARY=/usr/lib/$1/libsqlite3.a -DOPENSSL_USE_STATIC_LIBS=TRUE" \
        "-DOPENSSL_CRYPTO_LIBRARY=/usr/lib/$1/libcrypto.a -DOPENSSL_SSL_LIBRARY=/usr/lib/$1/libssl.a" \
-       "-Dsimdjson_DIR=$root/cmake/simdjson-static"
+       "-Dsimdjson_DIR=$root/cmake/simdjson-static -DCARTFLOW_SIMDJSON_SOURCE=$simdjson_source"
 }
+
+# simdjson's single-file source, from Debian's own source package of the libsimdjson-dev that is
+# installed (same release, so the same code as the normal build's shared library). Fetched once
+# from Debian's archive with a private deb-src list (the machine's apt configuration is not
+# touched) into build/lambda/simdjson-src/.
+fetch_simdjson_source() {
+  local dir=$root/build/lambda/simdjson-src version
+  version=$(dpkg-query -W -f='${Version}' libsimdjson-dev)
+  simdjson_source=$dir/simdjson.cpp
+  [ -f "$simdjson_source" ] && [ "$(cat "$dir/version" 2>/dev/null)" = "$version" ] && return 0
+  rm -rf "$dir"; mkdir -p "$dir/apt/lists/partial"
+  echo "deb-src http://deb.debian.org/debian bookworm main" >"$dir/apt/sources.list"
+  local opts=(-o "Dir::Etc::SourceList=$dir/apt/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
+              -o "Dir::State::Lists=$dir/apt/lists")
+  echo "package-lambda: fetching Debian's source package simdjson=$version"
+  apt-get "${opts[@]}" update -qq
+  (cd "$dir" && apt-get "${opts[@]}" source --download-only "simdjson=$version" >/dev/null 2>&1)
+  tar -xzf "$dir"/simdjson_*.orig.tar.gz -C "$dir" --wildcards '*/singleheader/simdjson.cpp' '*/LICENSE'
+  mv "$dir"/simdjson-*/singleheader/simdjson.cpp "$simdjson_source"
+  echo "$version" >"$dir/version"
+}
+fetch_simdjson_source
 
 # Lists the absolute paths of the shared objects program $2 loads, for arch $1.
 library_closure() {

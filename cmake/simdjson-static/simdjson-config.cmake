@@ -2,22 +2,25 @@
 # simdjson as a static library built from its source, for the Lambda package only
 # (scripts/package-lambda.sh passes -Dsimdjson_DIR=<this folder>, for both architectures).
 # Debian ships simdjson only as a shared object linked to libstdc++.so.6; built from source it
-# lets the package link libstdc++ and libgcc statically, so lib/ holds only glibc. The source is
-# simdjson 3.0.1's single-file release (third_party/simdjson/simdjson.cpp, tag v3.0.1, commit
-# 0d2455029d84); its header is the system's /usr/include/simdjson.h of Debian 12's
-# libsimdjson-dev, the same release (byte for byte the tag's singleheader/simdjson.h), so the
-# normal build and the package parse JSON with the same code.
+# lets the package link libstdc++ and libgcc statically, so lib/ holds only glibc. The source,
+# CARTFLOW_SIMDJSON_SOURCE, is the single-file simdjson.cpp of Debian's own source package of the
+# installed libsimdjson-dev (scripts/package-lambda.sh fetches it from Debian's archive); its
+# header is the system's /usr/include/simdjson.h of the same release, so the normal build and the
+# package parse JSON with the same code.
 set(simdjson_VERSION 3.0.1)
 find_path(SIMDJSON_STATIC_INCLUDE simdjson.h PATHS /usr/include NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH REQUIRED)
 file(STRINGS ${SIMDJSON_STATIC_INCLUDE}/simdjson.h simdjson_version_line REGEX "^#define SIMDJSON_VERSION "
   LIMIT_COUNT 1)
 if(NOT simdjson_version_line STREQUAL "#define SIMDJSON_VERSION ${simdjson_VERSION}")
   message(FATAL_ERROR "${SIMDJSON_STATIC_INCLUDE}/simdjson.h is not simdjson ${simdjson_VERSION} (${simdjson_version_line}): "
-                      "third_party/simdjson/simdjson.cpp must come from the same release")
+                      "CARTFLOW_SIMDJSON_SOURCE must come from the same release")
 endif()
 if(NOT TARGET simdjson::simdjson)
-  get_filename_component(simdjson_source ${CMAKE_CURRENT_LIST_DIR}/../../third_party/simdjson/simdjson.cpp ABSOLUTE)
-  add_library(cartflow_simdjson_static STATIC ${simdjson_source})
+  if(NOT EXISTS "${CARTFLOW_SIMDJSON_SOURCE}")
+    message(FATAL_ERROR "CARTFLOW_SIMDJSON_SOURCE (simdjson.cpp of Debian's simdjson source package) is not set or missing: "
+                        "build the Lambda package with scripts/package-lambda.sh")
+  endif()
+  add_library(cartflow_simdjson_static STATIC ${CARTFLOW_SIMDJSON_SOURCE})
   target_include_directories(cartflow_simdjson_static SYSTEM PUBLIC ${SIMDJSON_STATIC_INCLUDE})
   # As Debian's libsimdjson-dev exports it.
   target_compile_definitions(cartflow_simdjson_static PUBLIC SIMDJSON_THREADS_ENABLED=1)
