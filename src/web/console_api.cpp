@@ -118,7 +118,7 @@ const ConsoleQueue* ConsoleApi::find_queue(std::string_view role) const {
 }
 
 HttpResponse ConsoleApi::handle(const HttpRequest& request) {
-  std::optional<std::string> presented = request.header("x-api-key");
+  const auto presented = request.header("x-api-key");
   if (!presented || !keys_.authenticate_admin(*presented)) {
     return message(403, "Forbidden: the console needs an admin key (cartflow keys create --admin)");
   }

@@ -23,7 +23,7 @@ HttpResponse text(int status, std::string body) {
 }
 
 bool etag_matches(const HttpRequest& request, std::string_view etag) {
-  std::optional<std::string> sent = request.header("if-none-match");
+  const auto sent = request.header("if-none-match");
   if (!sent) return false;
   // A list of tags, or *; weak tags compare equal for a GET (RFC 9110 13.1.2).
   std::string_view list = *sent;

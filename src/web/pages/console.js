@@ -8,6 +8,16 @@ const POLL_MS = 2000;
 const $ = (id) => document.getElementById(id);
 let shownQueue = null;  // the queue whose messages are listed
 let polling = null;
+const drawn = {};  // what each table shows now, as JSON: redrawn only when it changes
+
+// True when `data` differs from what `name` shows (and records it): a poll that brings nothing
+// new leaves the table alone, so a click or a selection in it is never lost to a redraw.
+function changed(name, data) {
+  const json = JSON.stringify(data);
+  if (drawn[name] === json) return false;
+  drawn[name] = json;
+  return true;
+}
 
 function adminKey() { return localStorage.getItem(ADMIN_KEY_STORE) || ""; }
 
@@ -75,6 +85,7 @@ function renderOverview(overview) {
   const dlq = overview.queues.find((q) => q.role === "dead_letter");
   $("t-flight").textContent = orders ? orders.in_flight : "-";
   $("t-dlq").textContent = dlq ? dlq.visible + dlq.in_flight : "-";
+  if (!changed("queues", overview.queues)) return;
   $("queues").replaceChildren(...overview.queues.map((q) => {
     const actions = el("td", { className: "row" },
       el("button", { className: "plain", textContent: "Messages", onclick: () => guarded(() => showMessages(q.role)) }));
@@ -114,6 +125,7 @@ function renderSeries(series) {
 }
 
 function renderKeys(result) {
+  if (!changed("keys", result.keys)) return;
   $("keys").replaceChildren(...result.keys.map((k) => {
     const quota = k.quota > 0 ? `${k.quota_used} / ${k.quota} per ${k.period.toLowerCase()}` : "no quota";
     const actions = el("td", {});
@@ -136,6 +148,7 @@ function renderKeys(result) {
 async function showMessages(role) {
   shownQueue = role;
   const result = await consoleApi("GET", `queues/${encodeURIComponent(role)}/messages`);
+  if (!changed("messages", [role, result])) return;
   const list = result.messages.map((m) => {
     let body = m.body;
     try { body = JSON.stringify(JSON.parse(m.body), null, 2); } catch (e) { /* shown as sent */ }
