@@ -186,12 +186,12 @@ async function consolePipeline(browser, serve) {
   check((await serve.api("GET", "/products?limit=1", undefined, secret)).status === 403, "revoked key refused");
 }
 
-async function dlqRedrive(browser, serve) {
-  // A real order's message: placed, through the pipeline, then put back as a dead letter while
-  // the server is stopped.
+// A real order's message: placed, through the pipeline, then put back as a dead letter while
+// the server is stopped; the server is started again. Returns the order.
+async function seedDeadLetter(serve, user) {
   const product = (await serve.api("GET", "/products?limit=1")).body.products[0];
-  await serve.api("POST", "/cart/erin", { product_id: product.productId, quantity: 2 });
-  const order = (await serve.api("POST", "/order", { user_id: "erin" })).body;
+  await serve.api("POST", `/cart/${user}`, { product_id: product.productId, quantity: 2 });
+  const order = (await serve.api("POST", "/order", { user_id: user })).body;
   await serve.stop();
   const image = {
     order_id: { S: order.order_id }, user_id: { S: order.user_id }, order_status: { S: "ORDERED" },
@@ -201,6 +201,11 @@ async function dlqRedrive(browser, serve) {
   const seeded = spawnSync(seedHelper, [serve.db, "UpdateCartProductsDLQ"], { input: JSON.stringify(image), encoding: "utf8" });
   check(seeded.status === 0, "seeded: " + seeded.stderr);
   await serve.start();
+  return order;
+}
+
+async function dlqRedrive(browser, serve) {
+  const order = await seedDeadLetter(serve, "erin");
 
   const page = await openConsole(browser, serve);
   await page.waitForFunction(() => document.querySelector("#t-dlq").textContent === "1");
@@ -247,11 +252,20 @@ async function screenshots(browser, serve, dir) {
   await shop.waitForSelector('#orders tr[data-status="ORDERED"]');
   await waitForCart(shop, 2);
   await shop.screenshot({ path: path.join(dir, "web-storefront.png") });
+  await seedDeadLetter(serve, "erin");
   const con = await openConsole(browser, serve);
-  for (let i = 0; i < 40; i++) await serve.api("GET", "/products?limit=5");
-  await new Promise((r) => setTimeout(r, 4000));  // a few sampled points for the charts
-  await con.waitForFunction(() => document.querySelector("#t-queue").textContent === "1");
-  await con.click('#queues tr[data-role="orders"] button.plain');
+  // Some traffic over a few sampled seconds, for the charts.
+  for (let second = 0; second < 12; second++) {
+    for (let i = 0; i < 5 + 3 * (second % 4); i++) await serve.api("GET", "/products?limit=5");
+    if (second % 3 === 0) {
+      const p = (await serve.api("GET", "/products?limit=1")).body.products[0];
+      await serve.api("POST", `/cart/u${second}`, { product_id: p.productId, quantity: 1 });
+      await serve.api("POST", "/order", { user_id: `u${second}` });
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await con.waitForFunction(() => document.querySelector("#t-queue").textContent === "4");
+  await con.click('#queues tr[data-role="dead_letter"] button.plain');
   await new Promise((r) => setTimeout(r, 2500));
   await con.screenshot({ path: path.join(dir, "web-console.png"), fullPage: true });
 }

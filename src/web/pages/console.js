@@ -87,10 +87,11 @@ function renderOverview(overview) {
   $("t-dlq").textContent = dlq ? dlq.visible + dlq.in_flight : "-";
   if (!changed("queues", overview.queues)) return;
   $("queues").replaceChildren(...overview.queues.map((q) => {
-    const actions = el("td", { className: "row" },
+    const buttons = el("div", { className: "row" },
       el("button", { className: "plain", textContent: "Messages", onclick: () => guarded(() => showMessages(q.role)) }));
+    const actions = el("td", {}, buttons);
     if (q.redrive) {
-      actions.append(el("button", { textContent: "Redrive", disabled: !(q.visible + q.in_flight > 0),
+      buttons.append(el("button", { textContent: "Redrive", disabled: !(q.visible + q.in_flight > 0),
         onclick: () => guarded(() => redrive(q.role)) }));
     }
     const row = el("tr", {},
