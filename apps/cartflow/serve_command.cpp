@@ -6,6 +6,7 @@
 // finish their in-flight batches; nothing acknowledged is lost (every write was durable before
 // its answer).
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <pthread.h>
@@ -152,7 +153,10 @@ int run_serve(const ServeArgs& args) {
     return 1;
   }
   std::optional<std::string> new_key;
-  if ((*keys)->list().empty()) {
+  // A first API key when there has never been one (admin keys, for the console, do not count).
+  const auto api_keys = (*keys)->list();
+  if (std::none_of(api_keys.begin(), api_keys.end(),
+                   [](const platform::ApiKey& k) { return !k.admin; })) {
     auto created = (*keys)->create("default", platform::UsagePlan{});
     if (!created.ok()) {
       print_error(created.error().message);
