@@ -51,6 +51,7 @@ packages=(
 # Only the tests use these.
 test_packages=(
   zip unzip jq wrk
+  chromium  # the browser tests (tests/web): headless, driven by puppeteer-core
 )
 with_tests=false
 [ "${1:-}" = "--test" ] && with_tests=true

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cartflow keys create|list|revoke`: the local API Gateway's API keys and usage plans. Keys are
 // stored only as SHA-256 hashes; `create` prints the secret alone on its last line, once.
+// `create --admin` makes a console key (it opens /console and not the API).
 
 #include <iomanip>
 #include <iostream>
@@ -22,6 +23,7 @@ struct KeysArgs {
   std::int64_t quota = 0;
   std::string period;
   std::string id;
+  bool admin = false;
 };
 
 // Opens the database and the key store, then runs `action` on it.
@@ -55,13 +57,13 @@ int run_create(const KeysArgs& args) {
     return 2;
   }
   return with_key_store(args, false, [&](platform::ApiKeyStore& store) {
-    auto created = store.create(args.name, plan);
+    auto created = store.create(args.name, plan, args.admin);
     if (!created.ok()) {
       print_error(created.error().message);
       return 1;
     }
-    std::cout << "created key " << created->key.id << " (" << created->key.name
-              << "); its value, shown only now:\n"
+    std::cout << "created " << (args.admin ? "admin key " : "key ") << created->key.id << " ("
+              << created->key.name << "); its value, shown only now:\n"
               << created->secret << "\n";
     return 0;
   });
@@ -70,14 +72,16 @@ int run_create(const KeysArgs& args) {
 int run_list(const KeysArgs& args) {
   return with_key_store(args, true, [](platform::ApiKeyStore& store) {
     std::cout << std::left << std::setw(12) << "ID" << std::setw(20) << "NAME" << std::setw(9)
-              << "STATE" << std::setw(10) << "RATE" << std::setw(8) << "BURST" << "QUOTA\n";
+              << "STATE" << std::setw(7) << "KIND" << std::setw(10) << "RATE" << std::setw(8)
+              << "BURST" << "QUOTA\n";
     for (const platform::ApiKey& key : store.list()) {
       std::string quota = key.plan.quota == 0
                               ? std::string("-")
                               : std::to_string(key.plan.quota) + "/" +
                                     platform::quota_period_name(key.plan.period);
       std::cout << std::setw(12) << key.id << std::setw(20) << key.name << std::setw(9)
-                << (key.revoked ? "revoked" : "active") << std::setw(10) << key.plan.rate
+                << (key.revoked ? "revoked" : "active") << std::setw(7)
+                << (key.admin ? "admin" : "api") << std::setw(10) << key.plan.rate
                 << std::setw(8) << key.plan.burst << quota << "\n";
     }
     return 0;
@@ -111,6 +115,8 @@ void add_keys_command(CLI::App& app, int& exit_code) {
   create->add_option("--quota", args->quota, "requests per period (0: no quota)")
       ->capture_default_str();
   create->add_option("--period", args->period, "quota period: day, week or month");
+  create->add_flag("--admin", args->admin,
+                   "an admin key: opens the console (/console), not the API");
   create->callback([args, &exit_code] { exit_code = run_create(*args); });
 
   CLI::App* list = keys->add_subcommand("list", "List the keys (never their values)");

@@ -6,6 +6,7 @@
 // finish their in-flight batches; nothing acknowledged is lost (every write was durable before
 // its answer).
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <pthread.h>
@@ -23,6 +24,7 @@
 #include "platform/sqlite_checkpoint_store.h"
 #include "platform/stream_mapping.h"
 #include "serve_metrics.h"
+#include "serve_web.h"
 
 namespace cartflow::app {
 
@@ -38,6 +40,8 @@ struct ServeArgs {
   // most as many writes as there are workers; more than 64 slowed GET (docs/PROFILES.md).
   int worker_threads = 64;
   bool durable = true;
+  bool console = false;     // --console: also on a non-loopback address
+  std::string cors_origin;  // --cors-origin
 };
 
 // Blocks SIGINT and SIGTERM in this thread and every thread it starts afterwards, so that only
@@ -57,9 +61,21 @@ int wait_for_stop_signal(const sigset_t& set) {
   return signal;
 }
 
-void print_banner(const std::string& base_url, const std::optional<std::string>& new_key) {
+void print_banner(const std::string& base_url, const std::optional<std::string>& new_key,
+                  bool console, const std::optional<std::string>& new_admin_key) {
   std::cout << "cartflow is serving on " << base_url << " (stage Dev: " << base_url
-            << "/Dev/... works too)\n";
+            << "/Dev/... works too)\n"
+            << "Shop:    " << base_url << "/\n";
+  if (console) {
+    std::cout << "Console: " << base_url << "/console\n";
+    if (new_admin_key) {
+      std::cout << "A first admin key (for the console only) was created; it is shown only this "
+                   "once:\n  admin key: "
+                << *new_admin_key << "\n";
+    }
+  } else {
+    std::cout << "Console: off (not a loopback address; --console enables it)\n";
+  }
   if (new_key) {
     std::cout << "A first API key was created; it is shown only this once:\n"
               << "  x-api-key: " << *new_key << "\n";
@@ -133,13 +149,27 @@ int run_serve(const ServeArgs& args) {
     return 1;
   }
   std::optional<std::string> new_key;
-  if ((*keys)->list().empty()) {
+  // A first API key when there has never been one (admin keys, for the console, do not count).
+  const auto api_keys = (*keys)->list();
+  if (std::none_of(api_keys.begin(), api_keys.end(),
+                   [](const platform::ApiKey& k) { return !k.admin; })) {
     auto created = (*keys)->create("default", platform::UsagePlan{});
     if (!created.ok()) {
       print_error(created.error().message);
       return 1;
     }
     new_key = created->secret;
+  }
+
+  const bool console = web::is_loopback_host(args.host) || args.console;
+  std::optional<std::string> new_admin_key;
+  if (console) {
+    auto admin = ensure_admin_key(**keys);
+    if (!admin.ok()) {
+      print_error(admin.error().message);
+      return 1;
+    }
+    new_admin_key = *admin;
   }
 
   platform::MetricsRegistry registry;
@@ -187,20 +217,24 @@ int run_serve(const ServeArgs& args) {
   http_options.io_threads = args.io_threads;
   http_options.worker_threads = args.worker_threads;
   http_options.error_page = gateway.http_error_page();
-  http_options.runs_inline = gateway.http_runs_inline();
-  platform::HttpServer server(http_options, gateway.http_handler());
+  ServeWeb web({.console = console, .cors_origin = args.cors_origin}, system, **keys, registry);
+  http_options.runs_inline = web.front().runs_inline(gateway.http_runs_inline());
+  platform::HttpServer server(http_options, web.front().wrap(gateway.http_handler()));
   if (auto started = server.start(); !started.ok()) {
     print_error(started.error().message);
     return 1;
   }
   (*stream_mapping)->start();
   (*queue_mapping)->start();
-  print_banner("http://" + args.host + ":" + std::to_string(server.port()), new_key);
+  web.start();
+  print_banner("http://" + args.host + ":" + std::to_string(server.port()), new_key, console,
+               new_admin_key);
 
   const int signal = wait_for_stop_signal(stop_signals);
   std::cerr << "cartflow: " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
             << ": stopping (finishing in-flight requests and batches)\n";
   server.stop();
+  web.stop();
   (*stream_mapping)->stop();
   (*queue_mapping)->stop();
   std::cerr << "cartflow: stopped\n";
@@ -227,6 +261,12 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--workers", args->worker_threads, "threads running API requests")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  cmd->add_flag("--console", args->console,
+                "serve the operations console (/console, admin keys only) also when --host is "
+                "not a loopback address");
+  cmd->add_option("--cors-origin", args->cors_origin,
+                  "answer the API's CORS preflights and allow this origin (e.g. "
+                  "https://shop.example.com, or *); default: no CORS headers");
   cmd->callback([args, &exit_code] { exit_code = run_serve(*args); });
 }
 

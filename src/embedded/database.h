@@ -101,7 +101,7 @@ class Database : public ports::Durability {
   Stats stats() const;
 
   // Schema version this build writes (stored in PRAGMA user_version).
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
  private:
   struct Impl;

@@ -95,6 +95,9 @@ CREATE TABLE stream_checkpoints(
   updated_ms INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"}},
+      // Version 4: admin API keys, which open the operations console (`cartflow keys create
+      // --admin`; platform/api_keys).
+      {4, {"ALTER TABLE api_keys ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;"}},
   };
   return kMigrations;
 }

@@ -49,7 +49,7 @@ std::string format_rate(double rate) {
 
 constexpr const char* kSelectKeys =
     "SELECT id, name, key_hash, created_ms, revoked_ms IS NOT NULL, rate, burst, quota_limit, "
-    "quota_period FROM api_keys ORDER BY created_ms, id";
+    "quota_period, admin FROM api_keys ORDER BY created_ms, id";
 
 }  // namespace
 
@@ -137,6 +137,7 @@ Result<std::unique_ptr<ApiKeyStore>> ApiKeyStore::open(embedded::Database& datab
       k.key.plan.quota = st.column_int(7);
       auto period = parse_quota_period(st.column_text(8));
       k.key.plan.period = period.ok() ? *period : QuotaPeriod::kNone;
+      k.key.admin = st.column_int(9) != 0;
       keys.push_back(std::move(k));
     }
     (*stmt)->reset();
@@ -151,7 +152,8 @@ Result<std::unique_ptr<ApiKeyStore>> ApiKeyStore::open(embedded::Database& datab
 
 ApiKeyStore::~ApiKeyStore() = default;
 
-Result<CreatedApiKey> ApiKeyStore::create(std::string_view name, const UsagePlan& plan) {
+Result<CreatedApiKey> ApiKeyStore::create(std::string_view name, const UsagePlan& plan,
+                                          bool admin) {
   if (auto s = validate(plan); !s.ok()) return std::move(s).error();
   if (name.empty() || name.size() > 128) {
     return Error::invalid("key name must have 1 to 128 characters");
@@ -166,11 +168,12 @@ Result<CreatedApiKey> ApiKeyStore::create(std::string_view name, const UsagePlan
   k.key.name = std::string(name);
   k.key.created_ms = clock_.now_ms();
   k.key.plan = plan;
+  k.key.admin = admin;
   k.hash = api_key_hash(*secret);
   Status s = database_.write([&](embedded::Connection& c) -> Status {
     auto stmt = c.prepare(
         "INSERT INTO api_keys(id, name, key_hash, created_ms, revoked_ms, rate, burst, "
-        "quota_limit, quota_period) VALUES(?, ?, ?, ?, NULL, ?, ?, ?, ?)");
+        "quota_limit, quota_period, admin) VALUES(?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)");
     if (!stmt.ok()) return std::move(stmt).error();
     (*stmt)->bind_text(1, k.key.id)
         .bind_text(2, k.key.name)
@@ -179,7 +182,8 @@ Result<CreatedApiKey> ApiKeyStore::create(std::string_view name, const UsagePlan
         .bind_text(5, format_rate(plan.rate))
         .bind(6, plan.burst)
         .bind(7, plan.quota)
-        .bind_text(8, quota_period_name(plan.period));
+        .bind_text(8, quota_period_name(plan.period))
+        .bind(9, static_cast<std::int64_t>(admin ? 1 : 0));
     return (*stmt)->run();
   });
   if (!s.ok()) return std::move(s).error();
@@ -230,6 +234,14 @@ void ApiKeyStore::update_any_quota() {
 }
 
 std::optional<ApiKey> ApiKeyStore::authenticate(std::string_view secret) const {
+  return find_active(secret, false);
+}
+
+std::optional<ApiKey> ApiKeyStore::authenticate_admin(std::string_view secret) const {
+  return find_active(secret, true);
+}
+
+std::optional<ApiKey> ApiKeyStore::find_active(std::string_view secret, bool admin) const {
   if (secret.empty()) return std::nullopt;
   const std::string hash = api_key_hash(secret);
   std::lock_guard lock(mutex_);
@@ -240,7 +252,7 @@ std::optional<ApiKey> ApiKeyStore::authenticate(std::string_view secret) const {
                        CRYPTO_memcmp(k.hash.data(), hash.data(), hash.size()) == 0;
     if (equal) found = &k;
   }
-  if (found == nullptr || found->key.revoked) return std::nullopt;
+  if (found == nullptr || found->key.revoked || found->key.admin != admin) return std::nullopt;
   return found->key;
 }
 

@@ -2,7 +2,11 @@
 #pragma once
 
 // ApiKeyStore: the local API Gateway's API keys and usage plans, in the embedded Database
-// (tables api_keys and api_key_usage, schema version 2).
+// (tables api_keys and api_key_usage, schema version 2; the admin flag, version 4).
+//
+// Admin keys open the operations console (`/console`, web/console_api.h) and nothing else: the
+// API Gateway refuses them, and the console refuses every key that is not admin, so a
+// storefront's key never reaches the console and an admin key never sits in a storefront.
 //
 // Secrets: a key's secret is 40 base62 characters from OpenSSL RAND_bytes (~238 bits). It is
 // returned once by create() and stored only as its SHA-256 (no salt is needed for a random
@@ -62,6 +66,7 @@ struct ApiKey {
   std::string name;
   std::int64_t created_ms = 0;
   bool revoked = false;
+  bool admin = false;  // opens the console only (see above)
   UsagePlan plan;
 };
 
@@ -82,15 +87,21 @@ class ApiKeyStore {
 
   // Creates a key under `plan`. kInvalidArgument for an invalid plan or an empty name longer
   // than 128 characters; the database's error when the write fails.
-  model::Result<CreatedApiKey> create(std::string_view name, const UsagePlan& plan);
+  // `admin`: a console key (see above) instead of an API key.
+  model::Result<CreatedApiKey> create(std::string_view name, const UsagePlan& plan,
+                                      bool admin = false);
   // Every key, oldest first (same millisecond: by id), revoked ones included and marked.
   std::vector<ApiKey> list() const;
   // Revokes key `id`: from now on it is refused. kNotFound for an unknown id; revoking a revoked
   // key succeeds (idempotent).
   model::Status revoke(std::string_view id);
 
-  // The active key whose secret is `secret`; std::nullopt when none (unknown, revoked, empty).
+  // The active API (non-admin) key whose secret is `secret`; std::nullopt when none (unknown,
+  // revoked, empty, or an admin key).
   std::optional<ApiKey> authenticate(std::string_view secret) const;
+  // The active admin key whose secret is `secret`; std::nullopt for every other value (an API
+  // key included). Same constant-time comparison as authenticate().
+  std::optional<ApiKey> authenticate_admin(std::string_view secret) const;
 
   // Whether any active key has a quota (consume_quota() then writes for it). Lock-free read of
   // a flag kept by open(), create() and revoke().
@@ -111,6 +122,7 @@ class ApiKeyStore {
     ApiKey key;
     std::string hash;  // 32 raw bytes
   };
+  std::optional<ApiKey> find_active(std::string_view secret, bool admin) const;
   ApiKeyStore(embedded::Database& database, const ports::Clock& clock)
       : database_(database), clock_(clock) {}
 

@@ -215,6 +215,25 @@ void MetricsRegistry::unregister(std::uint64_t id) {
   }
 }
 
+std::vector<MetricSample> MetricsRegistry::snapshot(
+    const std::function<bool(std::string_view)>& want) const {
+  std::vector<MetricSample> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [name, f] : families_) {
+    if (!want(name)) continue;
+    for (const auto& [labels, c] : f->counters) out.push_back({name, labels, c->value(), {}, {}});
+    for (const auto& [labels, g] : f->gauges) out.push_back({name, labels, g->value(), {}, {}});
+    // Under the lock, as in render(): unregistering waits for a running callback.
+    for (const auto& [id, cb] : f->callbacks) out.push_back({name, cb.labels, cb.read(), {}, {}});
+    for (const auto& [labels, h] : f->histograms) {
+      MetricSample sample{name, labels, 0.0, h->upper_bounds(), h->cumulative()};
+      sample.value = static_cast<double>(sample.cumulative.back());
+      out.push_back(std::move(sample));
+    }
+  }
+  return out;
+}
+
 std::string MetricsRegistry::render() const {
   std::string out;
   std::lock_guard lock(mutex_);

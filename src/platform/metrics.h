@@ -73,6 +73,15 @@ const std::vector<double>& default_latency_buckets();
 
 class MetricsRegistry;
 
+// One series as MetricsRegistry::snapshot() reads it.
+struct MetricSample {
+  std::string name;
+  Labels labels;
+  double value = 0.0;                     // counters, gauges; histograms: the count
+  std::vector<double> upper_bounds;       // histograms only, without +Inf
+  std::vector<std::uint64_t> cumulative;  // histograms only: Histogram::cumulative()
+};
+
 // Keeps a callback gauge registered; unregisters it on destruction. Movable.
 class CallbackRegistration {
  public:
@@ -118,6 +127,10 @@ class MetricsRegistry {
 
   // The whole registry in Prometheus text format, families sorted by name, series by labels.
   std::string render() const;
+  // The current value of every series of the families whose name `want` accepts, in render()'s
+  // order, callback gauges read as render() reads them (so `want` keeps the cost to what the
+  // caller needs). For in-process readers (the console's time series): no text round trip.
+  std::vector<MetricSample> snapshot(const std::function<bool(std::string_view)>& want) const;
 
   // Content-Type of render()'s output.
   static constexpr const char* kContentType = "text/plain; version=0.0.4; charset=utf-8";

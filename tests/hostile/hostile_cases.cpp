@@ -71,7 +71,7 @@ std::vector<HostileCase> hostile_catalogue(const CatalogueInputs& in) {
 
   // Unknown routes and methods: API Gateway's 403 Missing Authentication Token.
   get("unknown route", "/nope", 403);
-  get("root", "/", 403);
+  get("stage root", "/Dev/", 403);  // "/" itself is the storefront (docs/WEB.md)
   get("double stage", "/Dev/Dev/products", 403);
   get("route case", "/PRODUCTS", 403);
   get("too many segments", "/products/a/b", 403);

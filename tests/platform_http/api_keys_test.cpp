@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "embedded/sqlite.h"
 #include "fixtures.h"
 
 namespace cartflow::platform {
@@ -125,6 +126,61 @@ TEST(ApiKeyStore, KeysAndRevocationsSurviveReopen) {
   EXPECT_EQ(a.plan.burst, 3);
   EXPECT_FALSE(store->authenticate(secret_a).has_value());
   EXPECT_TRUE(store->authenticate(secret_b).has_value());
+}
+
+TEST(ApiKeyStore, AdminKeysOpenOnlyTheConsoleAndApiKeysOnlyTheApi) {
+  TempDatabase tmp;
+  ports::ManualClock clock;
+  std::string admin_secret, api_secret, admin_id;
+  {
+    auto store = open_store(tmp.open(), clock);
+    auto admin = store->create("ops", UsagePlan{}, /*admin=*/true);
+    auto api = store->create("shop", UsagePlan{});
+    ASSERT_TRUE(admin.ok() && api.ok());
+    EXPECT_TRUE(admin->key.admin);
+    EXPECT_FALSE(api->key.admin);
+    admin_secret = admin->secret;
+    api_secret = api->secret;
+    admin_id = admin->key.id;
+    EXPECT_FALSE(store->authenticate(admin_secret).has_value());
+    EXPECT_FALSE(store->authenticate_admin(api_secret).has_value());
+  }
+  // The flag is stored: it survives a reopen.
+  auto store = open_store(tmp.open(), clock);
+  auto admin = store->authenticate_admin(admin_secret);
+  ASSERT_TRUE(admin.has_value());
+  EXPECT_EQ(admin->id, admin_id);
+  EXPECT_TRUE(admin->admin);
+  EXPECT_FALSE(store->authenticate(admin_secret).has_value());
+  EXPECT_TRUE(store->authenticate(api_secret).has_value());
+  EXPECT_FALSE(store->authenticate_admin(api_secret).has_value());
+  EXPECT_FALSE(store->authenticate_admin("").has_value());
+  ASSERT_TRUE(store->revoke(admin_id).ok());
+  EXPECT_FALSE(store->authenticate_admin(admin_secret).has_value());
+}
+
+TEST(ApiKeyStore, KeysOfASchemaVersion3FileStayApiKeys) {
+  TempDatabase tmp;
+  ports::ManualClock clock;
+  std::string secret;
+  {
+    auto store = open_store(tmp.open(), clock);
+    auto a = store->create("old", UsagePlan{});
+    ASSERT_TRUE(a.ok());
+    secret = a->secret;
+  }
+  tmp.db.reset();
+  {
+    // The file as version 3 wrote it: no admin column.
+    auto c = embedded::Connection::open(tmp.path, false);
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE((*c)->exec("ALTER TABLE api_keys DROP COLUMN admin; PRAGMA user_version = 3;").ok());
+  }
+  auto store = open_store(tmp.open(), clock);  // migrates to version 4
+  auto key = store->authenticate(secret);
+  ASSERT_TRUE(key.has_value());
+  EXPECT_FALSE(key->admin);
+  EXPECT_FALSE(store->authenticate_admin(secret).has_value());
 }
 
 TEST(ApiKeyStore, RejectsInvalidPlansAndNames) {

@@ -60,6 +60,30 @@ TEST(MetricsRegistry, TypeMismatchIsReportedNotRendered) {
   EXPECT_EQ(text.find("99"), std::string::npos);
 }
 
+TEST(MetricsRegistry, SnapshotReadsOnlyTheWantedFamilies) {
+  MetricsRegistry registry;
+  registry.counter("a_total", "A", {{"k", "1"}}).inc(3);
+  Histogram& h = registry.histogram("b_seconds", "B", {}, {0.1, 1.0});
+  h.observe(0.05);
+  h.observe(5.0);
+  int reads = 0;
+  auto reg = registry.gauge_callback("c", "C", {}, [&] { return ++reads, 7.0; });
+  auto samples = registry.snapshot([](std::string_view n) { return n != "c"; });
+  EXPECT_EQ(reads, 0);  // an unwanted callback gauge is not read
+  ASSERT_EQ(samples.size(), 2u);
+  EXPECT_EQ(samples[0].name, "a_total");
+  EXPECT_EQ(samples[0].labels, (Labels{{"k", "1"}}));
+  EXPECT_EQ(samples[0].value, 3.0);
+  EXPECT_EQ(samples[1].name, "b_seconds");
+  EXPECT_EQ(samples[1].value, 2.0);
+  EXPECT_EQ(samples[1].upper_bounds, (std::vector<double>{0.1, 1.0}));
+  EXPECT_EQ(samples[1].cumulative, (std::vector<std::uint64_t>{1, 1, 2}));
+  auto c = registry.snapshot([](std::string_view n) { return n == "c"; });
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].value, 7.0);
+  EXPECT_EQ(reads, 1);
+}
+
 TEST(Counter, NeverGoesDown) {
   Counter c;
   c.inc(2);

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+// Support for the browser tests: `cartflow serve` on a fresh database and a free port (--port 0,
+// the bound URL read from its banner), headless Chromium through puppeteer-core, and the API
+// called from Node.
+import { spawn, spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const peers = path.resolve(here, "../peers");
+export const CHROMIUM = process.env.CARTFLOW_CHROMIUM || "/usr/bin/chromium";
+
+// Exit 77 (ctest: skipped) when the browser or the pinned driver is missing.
+export function requirePeers() {
+  if (!existsSync(path.join(peers, "node_modules/puppeteer-core"))) {
+    console.error("tests/peers/node_modules/puppeteer-core missing (scripts/install-deps.sh --test)");
+    process.exit(77);
+  }
+  if (!existsSync(CHROMIUM)) {
+    console.error(`${CHROMIUM} missing (apt-get install chromium)`);
+    process.exit(77);
+  }
+  return createRequire(path.join(peers, "package.json"))("puppeteer-core");
+}
+
+export class Serve {
+  constructor(binary) {
+    this.binary = binary;
+    this.dir = mkdtempSync(path.join(tmpdir(), "cartflow-web-"));
+    this.db = path.join(this.dir, "cartflow.db");
+  }
+
+  // Runs a cartflow subcommand on this database to completion; returns its stdout.
+  run(...args) {
+    const r = spawnSync(this.binary, [...args, "--db", this.db], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`cartflow ${args.join(" ")}: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  // Starts `serve`; resolves once its banner is complete, with url, apiKey and adminKey (the
+  // keys it created and printed on the first start).
+  start(...extra) {
+    this.child = spawn(this.binary, ["serve", "--db", this.db, "--port", "0", ...extra],
+      { stdio: ["ignore", "pipe", "pipe"] });
+    this.stderr = "";
+    this.child.stderr.on("data", (d) => { this.stderr += d; });
+    return new Promise((resolve, reject) => {
+      let out = "";
+      this.child.on("exit", (code) => reject(new Error(`serve exited (${code}): ${this.stderr}`)));
+      this.child.stdout.on("data", (d) => {
+        out += d;
+        if (!/^Metrics: /m.test(out)) return;
+        this.url = out.match(/serving on (http:\/\/[^ ]+)/)[1];
+        this.apiKey = (out.match(/^ {2}x-api-key: (\S+)/m) || [])[1] || this.apiKey;
+        this.adminKey = (out.match(/^ {2}admin key: (\S+)/m) || [])[1] || this.adminKey;
+        this.banner = out;
+        resolve(this);
+      });
+    });
+  }
+
+  // SIGTERM, then waits for the exit (a graceful stop).
+  async stop() {
+    if (!this.child || this.child.exitCode !== null) return;
+    this.child.removeAllListeners("exit");  // start()'s "exited early" rejection
+    const exited = new Promise((resolve) => this.child.once("exit", resolve));
+    this.child.kill("SIGTERM");
+    await exited;
+  }
+
+  async cleanup() {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  // Calls the API with the storefront key; resolves to { status, body }.
+  async api(method, p, body, key = this.apiKey) {
+    const init = { method, headers: { "x-api-key": key } };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    const response = await fetch(this.url + p, init);
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+  }
+}
+
+export async function launchBrowser(puppeteer) {
+  return puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
+    defaultViewport: { width: 1280, height: 860 },
+  });
+}
+
+// A new page that fails the test on a page error or a CSP violation (a console error).
+export async function newPage(browser, failures) {
+  const page = await browser.newPage();
+  page.on("pageerror", (e) => failures.push("page error: " + e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/status of (403|404|409|422|429)/.test(m.text())) {
+      failures.push("console error: " + m.text());
+    }
+  });
+  page.setDefaultTimeout(30000);
+  return page;
+}
+
+export function check(condition, message) {
+  if (!condition) throw new Error("check failed: " + message);
+}
