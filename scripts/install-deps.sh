@@ -51,6 +51,7 @@ packages=(
 # Only the tests use these.
 test_packages=(
   zip unzip jq wrk
+  prometheus  # promtool: tests/e2e lint a live /metrics
 )
 with_tests=false
 [ "${1:-}" = "--test" ] && with_tests=true

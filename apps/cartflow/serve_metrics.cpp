@@ -34,7 +34,8 @@ model::Result<std::string> TimedHandler::invoke(std::string_view event_json,
                                                 const functions::InvocationContext& context) {
   const auto start = std::chrono::steady_clock::now();
   auto result = inner_.invoke(event_json, context);
-  duration_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  duration_.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   if (!result.ok()) errors_.inc();
   return result;
 }
@@ -67,8 +68,8 @@ StreamLag stream_lag(System& system, const platform::StreamMapping& mapping) {
   if (lag.records != 0) {
     auto next = system.change_stream().read(checkpoint, 1, std::chrono::milliseconds(0));
     if (next.ok() && !next->records.empty()) {
-      lag.oldest_age_ms =
-          std::max<std::int64_t>(0, system.clock().now_ms() - next->records[0].approximate_creation_ms);
+      lag.oldest_age_ms = std::max<std::int64_t>(
+          0, system.clock().now_ms() - next->records[0].approximate_creation_ms);
     }
   }
   return lag;
@@ -82,6 +83,11 @@ PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, System& sy
                  std::function<double()> read) {
     registrations_.push_back(registry.gauge_callback(name, help, labels, std::move(read)));
   };
+  // Running totals kept by the mappings and the store's writer: Prometheus counters.
+  auto add_total = [&](const char* name, const char* help, platform::Labels labels,
+                       std::function<double()> read) {
+    registrations_.push_back(registry.counter_callback(name, help, labels, std::move(read)));
+  };
   struct Source {
     const char* mapping;
     std::function<platform::MappingStatsSnapshot()> stats;
@@ -93,18 +99,20 @@ PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, System& sy
   for (const Source& s : sources) {
     auto stats = s.stats;
     const platform::Labels labels = {{"mapping", s.mapping}};
-    add("cartflow_mapping_batches", "Function invocations by an event source mapping", labels,
-        [stats] { return static_cast<double>(stats().batches); });
-    add("cartflow_mapping_records", "Records delivered by an event source mapping", labels,
-        [stats] { return static_cast<double>(stats().records); });
-    add("cartflow_mapping_filtered", "Records dropped by the mapping's filter criteria", labels,
-        [stats] { return static_cast<double>(stats().filtered); });
-    add("cartflow_mapping_errors", "Failed invocations (function errors, partial failures)",
-        labels, [stats] { return static_cast<double>(stats().errors); });
-    add("cartflow_mapping_retries", "Batches retried or messages left to return", labels,
-        [stats] { return static_cast<double>(stats().retries); });
-    add("cartflow_mapping_on_failure_records", "Records sent to the on-failure destination",
-        labels, [stats] { return static_cast<double>(stats().on_failure_records); });
+    add_total("cartflow_mapping_batches_total", "Function invocations by an event source mapping",
+              labels, [stats] { return static_cast<double>(stats().batches); });
+    add_total("cartflow_mapping_records_total", "Records delivered by an event source mapping",
+              labels, [stats] { return static_cast<double>(stats().records); });
+    add_total("cartflow_mapping_filtered_total", "Records dropped by the mapping's filter criteria",
+              labels, [stats] { return static_cast<double>(stats().filtered); });
+    add_total("cartflow_mapping_errors_total",
+              "Failed invocations (function errors, partial failures)", labels,
+              [stats] { return static_cast<double>(stats().errors); });
+    add_total("cartflow_mapping_retries_total", "Batches retried or messages left to return",
+              labels, [stats] { return static_cast<double>(stats().retries); });
+    add_total("cartflow_mapping_on_failure_records_total",
+              "Records sent to the on-failure destination", labels,
+              [stats] { return static_cast<double>(stats().on_failure_records); });
   }
   struct QueueRef {
     const char* name;
@@ -127,20 +135,22 @@ PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, System& sy
         });
   }
   embedded::Database* db = &database;
-  add("cartflow_database_writes", "Writes committed by the embedded store's writer thread", {},
-      [db] { return static_cast<double>(db->stats().writes); });
-  add("cartflow_database_groups",
-      "Group commits (one fsync each when durable); writes/groups is the batching", {},
-      [db] { return static_cast<double>(db->stats().groups); });
-  add("cartflow_database_deferred_groups",
-      "Group commits of deferred writes only (queue receive/delete, checkpoints): no fsync", {},
-      [db] { return static_cast<double>(db->stats().deferred_groups); });
+  add_total("cartflow_database_writes_total",
+            "Writes committed by the embedded store's writer thread", {},
+            [db] { return static_cast<double>(db->stats().writes); });
+  add_total("cartflow_database_groups_total",
+            "Group commits (one fsync each when durable); writes/groups is the batching", {},
+            [db] { return static_cast<double>(db->stats().groups); });
+  add_total("cartflow_database_deferred_groups_total",
+            "Group commits of deferred writes only (queue receive/delete, checkpoints): no fsync",
+            {}, [db] { return static_cast<double>(db->stats().deferred_groups); });
   add("cartflow_stream_lag_records", "Stream records after the mapping's checkpoint",
       {{"mapping", "OrderStream"}},
       [&system, &stream] { return static_cast<double>(stream_lag(system, stream).records); });
-  add("cartflow_stream_lag_milliseconds", "Age of the oldest stream record not yet resolved",
-      {{"mapping", "OrderStream"}},
-      [&system, &stream] { return static_cast<double>(stream_lag(system, stream).oldest_age_ms); });
+  add("cartflow_stream_lag_seconds", "Age of the oldest stream record not yet resolved",
+      {{"mapping", "OrderStream"}}, [&system, &stream] {
+        return static_cast<double>(stream_lag(system, stream).oldest_age_ms) / 1000.0;
+      });
 }
 
 }  // namespace cartflow::app
