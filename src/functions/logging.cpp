@@ -263,3 +263,52 @@ void flush_counts(const Logger& logger, Metrics& metrics, const Counts& counts) 
 }
 
 }  // namespace cartflow::functions
+
+namespace cartflow::functions {
+
+void append_emf_document(std::string& out, std::string_view metric_namespace,
+                         std::string_view service, std::initializer_list<EmfDimension> dimensions,
+                         std::initializer_list<EmfMetric> metrics, std::int64_t timestamp_ms) {
+  out += "{\"_aws\":{\"Timestamp\":";
+  append_int(out, timestamp_ms);
+  out += ",\"CloudWatchMetrics\":[{\"Namespace\":";
+  model::append_json_string(out, metric_namespace);
+  out += ",\"Dimensions\":[[\"service\"";
+  for (const EmfDimension& d : dimensions) {
+    out += ',';
+    model::append_json_string(out, d.name);
+  }
+  out += "]],\"Metrics\":[";
+  bool first = true;
+  for (const EmfMetric& m : metrics) {
+    if (!first) out += ',';
+    first = false;
+    out += "{\"Name\":";
+    model::append_json_string(out, m.name);
+    out += ",\"Unit\":";
+    model::append_json_string(out, m.unit);
+    out += '}';
+  }
+  out += "]}]},\"service\":";
+  model::append_json_string(out, service);
+  for (const EmfDimension& d : dimensions) {
+    append_key(out, d.name);
+    model::append_json_string(out, d.value);
+  }
+  for (const EmfMetric& m : metrics) {
+    append_key(out, m.name);
+    append_value(out, LogField(m.name, m.value));
+  }
+  out += '}';
+}
+
+void emit_metrics(const Logger& logger, std::initializer_list<EmfDimension> dimensions,
+                  std::initializer_list<EmfMetric> metrics) {
+  std::string line;
+  line.reserve(384);
+  append_emf_document(line, logger.metric_namespace(), logger.service(), dimensions, metrics,
+                      logger.now_ms());
+  logger.write_raw(line);
+}
+
+}  // namespace cartflow::functions

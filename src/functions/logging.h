@@ -158,4 +158,28 @@ std::string emf_line(std::string_view metric_namespace, std::string_view service
 // Adds `counts` to `metrics` and writes their EMF line through `logger` (in its namespace).
 void flush_counts(const Logger& logger, Metrics& metrics, const Counts& counts);
 
+// One metric of an EMF document: a CloudWatch unit ("Count", "Milliseconds") and its value.
+struct EmfMetric {
+  std::string_view name;
+  std::string_view unit;
+  double value;
+};
+// A dimension of an EMF document besides `service` (e.g. {"route", "/cart/{user_id}"}).
+struct EmfDimension {
+  std::string_view name;
+  std::string_view value;
+};
+
+// One CloudWatch Embedded Metric Format document with the dimension set {service, dimensions...}
+// and `metrics`, as Powertools Metrics writes it (e.g. ColdStart with function_name, or a
+// request's count and latency per route and status). Appended to `out` (no newline), so a caller
+// can reuse one buffer.
+void append_emf_document(std::string& out, std::string_view metric_namespace,
+                         std::string_view service, std::initializer_list<EmfDimension> dimensions,
+                         std::initializer_list<EmfMetric> metrics, std::int64_t timestamp_ms);
+
+// Writes such a document through `logger` (its namespace and service, its clock's time).
+void emit_metrics(const Logger& logger, std::initializer_list<EmfDimension> dimensions,
+                  std::initializer_list<EmfMetric> metrics);
+
 }  // namespace cartflow::functions

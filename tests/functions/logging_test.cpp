@@ -145,5 +145,34 @@ TEST(Metrics, AccumulatesAndEmitsEmbeddedMetricFormat) {
   EXPECT_EQ(emf_line("cartflow", "svc", {{"Zero", 0}}, 1000), "");
 }
 
+TEST(Metrics, EmfDocumentWithDimensionsAndUnitsAsPowertoolsWritesIt) {
+  std::vector<std::string> lines;
+  ports::ManualClock clock(5000);
+  Logger logger("api", vector_sink(lines), LogLevel::kError, &clock, "shop");
+  // Metrics are written whatever the log level.
+  emit_metrics(logger, {{"route", "/cart/{user_id}"}, {"status", "200"}},
+               {{"Requests", "Count", 1}, {"Latency", "Milliseconds", 2.5}});
+  ASSERT_EQ(lines.size(), 1u);
+  auto parsed = model::parse_plain_item(lines[0]);
+  ASSERT_TRUE(parsed.ok()) << lines[0];
+  EXPECT_EQ(parsed->at("service"), AttributeValue("api"));
+  EXPECT_EQ(parsed->at("route"), AttributeValue("/cart/{user_id}"));
+  EXPECT_EQ(parsed->at("status"), AttributeValue("200"));
+  EXPECT_EQ(parsed->at("Requests"), AttributeValue::integer(1));
+  EXPECT_NE(lines[0].find(R"("Latency":2.5)"), std::string::npos) << lines[0];
+  const auto& aws = *parsed->at("_aws").as_m();
+  EXPECT_EQ(aws.at("Timestamp"), AttributeValue::integer(5000));
+  const auto& directive = *aws.at("CloudWatchMetrics").as_l()->at(0).as_m();
+  EXPECT_EQ(directive.at("Namespace"), AttributeValue("shop"));
+  const auto& dimensions = *directive.at("Dimensions").as_l()->at(0).as_l();
+  ASSERT_EQ(dimensions.size(), 3u);
+  EXPECT_EQ(dimensions[0], AttributeValue("service"));
+  EXPECT_EQ(dimensions[1], AttributeValue("route"));
+  EXPECT_EQ(dimensions[2], AttributeValue("status"));
+  const auto& latency = *directive.at("Metrics").as_l()->at(1).as_m();
+  EXPECT_EQ(latency.at("Name"), AttributeValue("Latency"));
+  EXPECT_EQ(latency.at("Unit"), AttributeValue("Milliseconds"));
+}
+
 }  // namespace
 }  // namespace cartflow::functions
