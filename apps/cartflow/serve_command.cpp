@@ -127,6 +127,8 @@ int run_serve(const ServeArgs& args) {
   }
   System& system = *opened->system;
   embedded::Database& state = *opened->state;
+  // The handlers' logger configuration (logger_env.h), for the server's own lines.
+  const auto logger = logger_from_env();
 
   auto keys = platform::ApiKeyStore::open(state, system.clock());
   if (!keys.ok()) {
@@ -143,8 +145,6 @@ int run_serve(const ServeArgs& args) {
     new_key = created->secret;
   }
 
-  // The handlers' logger configuration (logger_env.h), for the server's own lines.
-  const auto logger = logger_from_env();
   platform::MetricsRegistry registry;
   auto* api_handler = dynamic_cast<functions::ApiHandler*>(system.handler("api"));
   if (api_handler == nullptr) {

@@ -34,8 +34,7 @@ model::Result<std::string> TimedHandler::invoke(std::string_view event_json,
                                                 const functions::InvocationContext& context) {
   const auto start = std::chrono::steady_clock::now();
   auto result = inner_.invoke(event_json, context);
-  duration_.observe(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  duration_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   if (!result.ok()) errors_.inc();
   return result;
 }
@@ -68,8 +67,8 @@ StreamLag stream_lag(System& system, const platform::StreamMapping& mapping) {
   if (lag.records != 0) {
     auto next = system.change_stream().read(checkpoint, 1, std::chrono::milliseconds(0));
     if (next.ok() && !next->records.empty()) {
-      lag.oldest_age_ms = std::max<std::int64_t>(
-          0, system.clock().now_ms() - next->records[0].approximate_creation_ms);
+      lag.oldest_age_ms =
+          std::max<std::int64_t>(0, system.clock().now_ms() - next->records[0].approximate_creation_ms);
     }
   }
   return lag;
