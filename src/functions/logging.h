@@ -83,6 +83,7 @@ class Logger {
   void set_log_event(bool on) { log_event_ = on; }
 
   const std::string& service() const { return service_; }
+  const std::string& function_name() const { return function_name_; }
   const std::string& metric_namespace() const { return metric_namespace_; }
   bool log_event() const { return log_event_; }
   double sample_rate() const { return sample_rate_; }
