@@ -52,6 +52,7 @@ packages=(
 test_packages=(
   zip unzip jq wrk
   chromium  # the browser tests (tests/web): headless, driven by puppeteer-core
+  prometheus  # promtool: tests/e2e lint a live /metrics
 )
 with_tests=false
 [ "${1:-}" = "--test" ] && with_tests=true

@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "aws_system.h"
+#include "aws/xray.h"
 #include "embedded_system.h"
 #include "logger_env.h"
 #include "functions/logging.h"
@@ -110,8 +111,21 @@ int run_lambda(const LambdaArgs& args) {
     return fail_init(client, "Runtime.HandlerNotFound", "handler '" + name + "' is not wired");
   }
   const auto logger = logger_from_env();
-  auto served = runtime::run_loop(client, *handler,
-                                  {.max_invocations = args.max_invocations, .logger = logger.get()});
+  runtime::LoopOptions loop{.max_invocations = args.max_invocations, .logger = logger.get()};
+  // X-Ray: each AWS call of a sampled invocation carries the trace header and becomes a
+  // subsegment sent to the daemon (aws/xray.h). The embedded backend makes no AWS call.
+  std::unique_ptr<aws::Tracer> tracer;
+  if (auto* aws_system = dynamic_cast<AwsSystem*>(system->get())) {
+    auto opened = aws::Tracer::open(env_or_empty("AWS_XRAY_DAEMON_ADDRESS"));
+    if (!opened.ok()) return fail_init(client, "Runtime.InitError", opened.error().message);
+    tracer = std::move(opened.value());
+    aws_system->http().set_tracer(tracer.get());
+    loop.invocation_started = [&tracer](const functions::InvocationContext& context) {
+      tracer->begin_invocation(context.trace_id);
+    };
+    loop.invocation_ended = [&tracer] { tracer->end_invocation(); };
+  }
+  auto served = runtime::run_loop(client, *handler, loop);
   if (!served.ok()) {
     print_error("runtime loop ended: " + served.error().message);
     return 1;

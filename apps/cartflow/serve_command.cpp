@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "aws_args.h"
+#include "logger_env.h"
 #include "aws_system.h"
 #include "embedded_system.h"
 #include "functions/api.h"
@@ -142,6 +143,8 @@ int run_serve(const ServeArgs& args) {
   }
   System& system = *opened->system;
   embedded::Database& state = *opened->state;
+  // The handlers' logger configuration (logger_env.h), for the server's own lines.
+  const auto logger = logger_from_env();
 
   auto keys = platform::ApiKeyStore::open(state, system.clock());
   if (!keys.ok()) {
@@ -197,14 +200,15 @@ int run_serve(const ServeArgs& args) {
     stream_config.event_source_arn = aws->stream_arn();
     stream_config.aws_region = aws->region();
   }
-  auto stream_mapping = platform::StreamMapping::create(
-      stream_config, system.change_stream(), checkpoints, process_cart_products, system.clock());
+  auto stream_mapping =
+      platform::StreamMapping::create(stream_config, system.change_stream(), checkpoints,
+                                      process_cart_products, system.clock(), logger.get());
   if (!stream_mapping.ok()) {
     print_error(stream_mapping.error().message);
     return 1;
   }
-  auto queue_mapping =
-      platform::QueueMapping::create(system.settings().queue, system.queue(), update_cart_status);
+  auto queue_mapping = platform::QueueMapping::create(system.settings().queue, system.queue(),
+                                                     update_cart_status, logger.get());
   if (!queue_mapping.ok()) {
     print_error(queue_mapping.error().message);
     return 1;
@@ -231,13 +235,14 @@ int run_serve(const ServeArgs& args) {
                new_admin_key);
 
   const int signal = wait_for_stop_signal(stop_signals);
-  std::cerr << "cartflow: " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
-            << ": stopping (finishing in-flight requests and batches)\n";
+  logger->log(functions::LogLevel::kInfo, nullptr,
+              "stopping: finishing in-flight requests and batches",
+              {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
   server.stop();
   web.stop();
   (*stream_mapping)->stop();
   (*queue_mapping)->stop();
-  std::cerr << "cartflow: stopped\n";
+  logger->log(functions::LogLevel::kInfo, nullptr, "stopped");
   return 0;
 }
 

@@ -82,6 +82,11 @@ PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, System& sy
                  std::function<double()> read) {
     registrations_.push_back(registry.gauge_callback(name, help, labels, std::move(read)));
   };
+  // Running totals kept by the mappings and the store's writer: Prometheus counters.
+  auto add_total = [&](const char* name, const char* help, platform::Labels labels,
+                       std::function<double()> read) {
+    registrations_.push_back(registry.counter_callback(name, help, labels, std::move(read)));
+  };
   struct Source {
     const char* mapping;
     std::function<platform::MappingStatsSnapshot()> stats;
@@ -93,18 +98,20 @@ PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, System& sy
   for (const Source& s : sources) {
     auto stats = s.stats;
     const platform::Labels labels = {{"mapping", s.mapping}};
-    add("cartflow_mapping_batches", "Function invocations by an event source mapping", labels,
-        [stats] { return static_cast<double>(stats().batches); });
-    add("cartflow_mapping_records", "Records delivered by an event source mapping", labels,
-        [stats] { return static_cast<double>(stats().records); });
-    add("cartflow_mapping_filtered", "Records dropped by the mapping's filter criteria", labels,
-        [stats] { return static_cast<double>(stats().filtered); });
-    add("cartflow_mapping_errors", "Failed invocations (function errors, partial failures)",
-        labels, [stats] { return static_cast<double>(stats().errors); });
-    add("cartflow_mapping_retries", "Batches retried or messages left to return", labels,
-        [stats] { return static_cast<double>(stats().retries); });
-    add("cartflow_mapping_on_failure_records", "Records sent to the on-failure destination",
-        labels, [stats] { return static_cast<double>(stats().on_failure_records); });
+    add_total("cartflow_mapping_batches_total", "Function invocations by an event source mapping",
+              labels, [stats] { return static_cast<double>(stats().batches); });
+    add_total("cartflow_mapping_records_total", "Records delivered by an event source mapping",
+              labels, [stats] { return static_cast<double>(stats().records); });
+    add_total("cartflow_mapping_filtered_total", "Records dropped by the mapping's filter criteria",
+              labels, [stats] { return static_cast<double>(stats().filtered); });
+    add_total("cartflow_mapping_errors_total",
+              "Failed invocations (function errors, partial failures)", labels,
+              [stats] { return static_cast<double>(stats().errors); });
+    add_total("cartflow_mapping_retries_total", "Batches retried or messages left to return",
+              labels, [stats] { return static_cast<double>(stats().retries); });
+    add_total("cartflow_mapping_on_failure_records_total",
+              "Records sent to the on-failure destination", labels,
+              [stats] { return static_cast<double>(stats().on_failure_records); });
   }
   struct QueueRef {
     const char* name;
@@ -127,20 +134,22 @@ PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, System& sy
         });
   }
   embedded::Database* db = &database;
-  add("cartflow_database_writes", "Writes committed by the embedded store's writer thread", {},
-      [db] { return static_cast<double>(db->stats().writes); });
-  add("cartflow_database_groups",
-      "Group commits (one fsync each when durable); writes/groups is the batching", {},
-      [db] { return static_cast<double>(db->stats().groups); });
-  add("cartflow_database_deferred_groups",
-      "Group commits of deferred writes only (queue receive/delete, checkpoints): no fsync", {},
-      [db] { return static_cast<double>(db->stats().deferred_groups); });
+  add_total("cartflow_database_writes_total",
+            "Writes committed by the embedded store's writer thread", {},
+            [db] { return static_cast<double>(db->stats().writes); });
+  add_total("cartflow_database_groups_total",
+            "Group commits (one fsync each when durable); writes/groups is the batching", {},
+            [db] { return static_cast<double>(db->stats().groups); });
+  add_total("cartflow_database_deferred_groups_total",
+            "Group commits of deferred writes only (queue receive/delete, checkpoints): no fsync",
+            {}, [db] { return static_cast<double>(db->stats().deferred_groups); });
   add("cartflow_stream_lag_records", "Stream records after the mapping's checkpoint",
       {{"mapping", "OrderStream"}},
       [&system, &stream] { return static_cast<double>(stream_lag(system, stream).records); });
-  add("cartflow_stream_lag_milliseconds", "Age of the oldest stream record not yet resolved",
-      {{"mapping", "OrderStream"}},
-      [&system, &stream] { return static_cast<double>(stream_lag(system, stream).oldest_age_ms); });
+  add("cartflow_stream_lag_seconds", "Age of the oldest stream record not yet resolved",
+      {{"mapping", "OrderStream"}}, [&system, &stream] {
+        return static_cast<double>(stream_lag(system, stream).oldest_age_ms) / 1000.0;
+      });
 }
 
 }  // namespace cartflow::app

@@ -3,7 +3,7 @@
 
 // PipelineMetrics: the pipeline's state as Prometheus gauges for `GET /metrics`: mapping
 // batches, records, errors and retries, queue depth (visible, in flight), DLQ and on-failure
-// depth, and stream lag (records behind, age of the oldest unprocessed record in ms). Values are
+// depth, and stream lag (records behind, age of the oldest unprocessed record in seconds). Values are
 // read when /metrics is rendered. Everything passed in must outlive the object.
 
 #include <vector>

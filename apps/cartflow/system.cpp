@@ -5,7 +5,7 @@ namespace cartflow::app {
 
 Handlers::Handlers(ports::Table& table, ports::Queue& queue, const ports::Clock& clock,
                    const functions::Logger& logger, functions::Metrics& metrics)
-    : api_(table, clock),
+    : api_(table, clock, {}, &logger),
       process_cart_products_(queue, logger, metrics),
       update_cart_status_(table, logger, metrics) {}
 

@@ -51,6 +51,8 @@ struct HttpClientOptions {
 // Returns std::nullopt when none exists (OpenSSL's default paths are then used).
 std::optional<std::string> find_ca_bundle();
 
+class Tracer;
+
 class HttpClient {
  public:
   explicit HttpClient(HttpClientOptions options = {});
@@ -73,9 +75,15 @@ class HttpClient {
   // Number of new connections opened so far (for tests and metrics).
   std::size_t connections_opened() const;
 
+  // The X-Ray tracer of the AWS calls made through this client (aws/xray.h); null: none. Set
+  // it before the client is used from other threads; it must outlive the client's use.
+  void set_tracer(const Tracer* tracer) { tracer_ = tracer; }
+  const Tracer* tracer() const { return tracer_; }
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  const Tracer* tracer_ = nullptr;
 };
 
 }  // namespace cartflow::aws

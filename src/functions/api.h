@@ -16,12 +16,14 @@
 // "request_id"} bodies; never a 200. Thread-safe: no state besides the injected ports.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "events/api_gateway.h"
 #include "functions/api_request.h"
 #include "functions/handler.h"
+#include "functions/logging.h"
 #include "ports/clock.h"
 #include "ports/table.h"
 
@@ -31,10 +33,19 @@ struct ApiOptions {
   std::int64_t idempotency_ttl_s = 24 * 60 * 60;  // lifetime of an Idempotency-Key
 };
 
+// Observability (Powertools' API shape): every request gets one INFO line "request" with
+// method, route (the template), status, latency_ms and correlation_id (the API request id),
+// checked against the level before anything is formatted; store failures an ERROR line. On the
+// Lambda door each request also writes an EMF document (dimensions service, route, status;
+// metrics Requests and Latency in ms) and the cold start a ColdStart document (dimensions
+// service, function_name). The serve door writes no EMF: `serve` keeps the same counts in its
+// Prometheus registry (cartflow_http_requests_total, cartflow_http_request_duration_seconds).
 class ApiHandler final : public Handler, public ApiRequestHandler {
  public:
-  // `table` and `clock` must outlive the handler.
-  ApiHandler(ports::Table& table, const ports::Clock& clock, ApiOptions options = {});
+  // `table` and `clock` must outlive the handler, and `logger` when given (the program's logger;
+  // null: a logger of its own on stderr).
+  ApiHandler(ports::Table& table, const ports::Clock& clock, ApiOptions options = {},
+             const Logger* logger = nullptr);
 
   std::string_view name() const override { return "api"; }
 
@@ -54,9 +65,18 @@ class ApiHandler final : public Handler, public ApiRequestHandler {
   ApiResponse serve(const ApiRequest& request) override;
 
  private:
+  ApiResponse decode_and_serve(const events::ApiGatewayRequest& event,
+                               const InvocationContext& context, ApiRequest& request,
+                               std::string& generated_id, std::string& decoded);
+  ApiResponse serve_core(const ApiRequest& request, const InvocationContext* invocation);
+  void record(const ApiRequest& request, int status, std::int64_t start_ns,
+              const InvocationContext* invocation) const;
+
   ports::Table& table_;
   const ports::Clock& clock_;
   ApiOptions options_;
+  const std::unique_ptr<Logger> own_logger_;
+  const Logger& logger_;
 };
 
 }  // namespace cartflow::functions

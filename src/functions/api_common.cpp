@@ -56,14 +56,10 @@ ApiResponse field_error(const RequestContext& ctx, const domain::FieldError& e) 
 }
 
 ApiResponse store_error(const RequestContext& ctx, const model::Error& error) {
-  std::string line = "{\"level\":\"ERROR\",\"message\":\"store request failed\",\"request_id\":";
-  model::append_json_string(line, ctx.request_id);
-  line += ",\"error_code\":";
-  model::append_json_string(line, model::error_code_name(error.code));
-  line += ",\"error\":";
-  model::append_json_string(line, error.message);
-  line += "}\n";
-  std::fputs(line.c_str(), stderr);
+  ctx.logger.log(LogLevel::kError, ctx.invocation, "store request failed",
+                 {{"correlation_id", ctx.request_id},
+                  {"error_type", model::error_code_name(error.code)},
+                  {"error", error.message}});
   if (error.code == model::ErrorCode::kThrottled || error.code == model::ErrorCode::kUnavailable) {
     auto r = error_response(ctx, 503, "SERVICE_UNAVAILABLE",
                             "the service is busy or unavailable; retry later");

@@ -14,6 +14,7 @@
 
 #include "domain/validation.h"
 #include "functions/api_request.h"
+#include "functions/logging.h"
 #include "model/attribute_value.h"
 #include "ports/clock.h"
 #include "ports/table.h"
@@ -33,6 +34,8 @@ struct RequestContext {
   std::string_view request_id;  // request.request_id
   std::string_view body;        // request.body; empty when none
   bool has_body = false;
+  const Logger& logger;
+  const InvocationContext* invocation = nullptr;  // the Lambda door's; null under serve
 };
 
 // A JSON response with the standard headers (Content-Type, X-Request-Id).

@@ -33,6 +33,8 @@ void append_value(std::string& out, const LogField& field) {
           model::append_json_string(out, v);
         } else if constexpr (std::is_same_v<T, bool>) {
           out += v ? "true" : "false";
+        } else if constexpr (std::is_same_v<T, RawJson>) {
+          out += v.json.empty() ? std::string_view("null") : v.json;
         } else if constexpr (std::is_same_v<T, std::int64_t>) {
           append_int(out, v);
         } else {
@@ -111,9 +113,18 @@ std::int64_t Logger::now_ms() const {
       .count();
 }
 
+bool Logger::sampled(const InvocationContext& context) const {
+  if (sample_rate_ <= 0) return false;
+  if (sample_rate_ >= 1) return true;
+  // FNV-1a of the request id: the same answer on every thread of one invocation.
+  std::uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : context.request_id) hash = (hash ^ c) * 1099511628211ull;
+  return static_cast<double>(hash % 1000000) < sample_rate_ * 1000000.0;
+}
+
 void Logger::log(LogLevel level, const InvocationContext* context, std::string_view message,
                  std::initializer_list<LogField> fields) const {
-  if (!enabled(level)) return;
+  if (!enabled(level, context)) return;
   std::string line;
   line.reserve(256);
   line += "{\"level\":";
@@ -124,9 +135,19 @@ void Logger::log(LogLevel level, const InvocationContext* context, std::string_v
   model::append_json_string(line, iso8601_utc_ms(now_ms()));
   append_key(line, "service");
   model::append_json_string(line, service_);
+  if (sample_rate_ > 0) {
+    append_key(line, "sampling_rate");
+    char buffer[32];
+    auto r = std::to_chars(buffer, buffer + sizeof buffer, sample_rate_);
+    line.append(buffer, r.ptr);
+  }
   if (context != nullptr) {
     append_key(line, "cold_start");
     line += context->cold_start ? "true" : "false";
+    if (!function_name_.empty()) {
+      append_key(line, "function_name");
+      model::append_json_string(line, function_name_);
+    }
     append_key(line, "function_request_id");
     model::append_json_string(line, context->request_id);
     if (!context->invoked_function_arn.empty()) {
@@ -239,6 +260,55 @@ std::string emf_line(std::string_view metric_namespace, std::string_view service
 void flush_counts(const Logger& logger, Metrics& metrics, const Counts& counts) {
   metrics.add_all(counts);
   logger.write_raw(emf_line(logger.metric_namespace(), logger.service(), counts, logger.now_ms()));
+}
+
+}  // namespace cartflow::functions
+
+namespace cartflow::functions {
+
+void append_emf_document(std::string& out, std::string_view metric_namespace,
+                         std::string_view service, std::initializer_list<EmfDimension> dimensions,
+                         std::initializer_list<EmfMetric> metrics, std::int64_t timestamp_ms) {
+  out += "{\"_aws\":{\"Timestamp\":";
+  append_int(out, timestamp_ms);
+  out += ",\"CloudWatchMetrics\":[{\"Namespace\":";
+  model::append_json_string(out, metric_namespace);
+  out += ",\"Dimensions\":[[\"service\"";
+  for (const EmfDimension& d : dimensions) {
+    out += ',';
+    model::append_json_string(out, d.name);
+  }
+  out += "]],\"Metrics\":[";
+  bool first = true;
+  for (const EmfMetric& m : metrics) {
+    if (!first) out += ',';
+    first = false;
+    out += "{\"Name\":";
+    model::append_json_string(out, m.name);
+    out += ",\"Unit\":";
+    model::append_json_string(out, m.unit);
+    out += '}';
+  }
+  out += "]}]},\"service\":";
+  model::append_json_string(out, service);
+  for (const EmfDimension& d : dimensions) {
+    append_key(out, d.name);
+    model::append_json_string(out, d.value);
+  }
+  for (const EmfMetric& m : metrics) {
+    append_key(out, m.name);
+    append_value(out, LogField(m.name, m.value));
+  }
+  out += '}';
+}
+
+void emit_metrics(const Logger& logger, std::initializer_list<EmfDimension> dimensions,
+                  std::initializer_list<EmfMetric> metrics) {
+  std::string line;
+  line.reserve(384);
+  append_emf_document(line, logger.metric_namespace(), logger.service(), dimensions, metrics,
+                      logger.now_ms());
+  logger.write_raw(line);
 }
 
 }  // namespace cartflow::functions

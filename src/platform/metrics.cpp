@@ -2,8 +2,8 @@
 #include "platform/metrics.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace cartflow::platform {
 
@@ -15,7 +15,9 @@ void atomic_add(std::atomic<double>& target, double delta) {
   }
 }
 
-// Prometheus number formatting: integers without a fraction, +Inf/-Inf/NaN by name.
+// Prometheus number formatting as its own clients write it (Go's FormatFloat(v, 'g', -1)): the
+// shortest text that reads back as the same double ("0.005", not "0.0050000000000000001"),
+// integers without a fraction, +Inf/-Inf/NaN by name.
 void append_number(std::string& out, double v) {
   if (std::isnan(v)) {
     out += "NaN";
@@ -25,8 +27,8 @@ void append_number(std::string& out, double v) {
     out += std::to_string(static_cast<std::int64_t>(v));
   } else {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    out += buf;
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
   }
 }
 
@@ -84,8 +86,8 @@ Histogram::Histogram(std::vector<double> upper_bounds)
 }
 
 void Histogram::observe(double value) {
-  std::size_t i = static_cast<std::size_t>(
-      std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin());
+  std::size_t i = static_cast<std::size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), value) -
+                                           bounds_.begin());
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
   atomic_add(sum_, value);
   count_.fetch_add(1, std::memory_order_relaxed);
@@ -182,7 +184,8 @@ Gauge& MetricsRegistry::gauge(std::string_view name, std::string_view help, cons
 Histogram& MetricsRegistry::histogram(std::string_view name, std::string_view help,
                                       const Labels& labels,
                                       const std::vector<double>& upper_bounds) {
-  const std::vector<double>& bounds = upper_bounds.empty() ? default_latency_buckets() : upper_bounds;
+  const std::vector<double>& bounds =
+      upper_bounds.empty() ? default_latency_buckets() : upper_bounds;
   std::lock_guard lock(mutex_);
   Family& f = family(name, help, Type::kHistogram);
   if (f.type != Type::kHistogram) {
@@ -197,10 +200,23 @@ Histogram& MetricsRegistry::histogram(std::string_view name, std::string_view he
 CallbackRegistration MetricsRegistry::gauge_callback(std::string_view name, std::string_view help,
                                                      const Labels& labels,
                                                      std::function<double()> read) {
+  return add_callback(name, help, Type::kGauge, labels, std::move(read));
+}
+
+CallbackRegistration MetricsRegistry::counter_callback(std::string_view name, std::string_view help,
+                                                       const Labels& labels,
+                                                       std::function<double()> read) {
+  return add_callback(name, help, Type::kCounter, labels, std::move(read));
+}
+
+CallbackRegistration MetricsRegistry::add_callback(std::string_view name, std::string_view help,
+                                                   Type type, const Labels& labels,
+                                                   std::function<double()> read) {
   std::lock_guard lock(mutex_);
-  Family& f = family(name, help, Type::kGauge);
-  if (f.type != Type::kGauge) {
-    errors_.push_back(std::string(name) + " requested as gauge but is another type");
+  Family& f = family(name, help, type);
+  if (f.type != type) {
+    errors_.push_back(std::string(name) + " requested as " +
+                      (type == Type::kGauge ? "gauge" : "counter") + " but is another type");
     return {};
   }
   std::uint64_t id = next_callback_id_++;
@@ -234,6 +250,18 @@ std::vector<MetricSample> MetricsRegistry::snapshot(
   return out;
 }
 
+void MetricsRegistry::append_callbacks(std::string& out, const std::string& name, const Family& f) {
+  // Called under the lock so that unregistering (which takes it) waits for a running callback:
+  // the object it reads cannot be destroyed under it.
+  for (const auto& [id, cb] : f.callbacks) {
+    out += name;
+    append_labels(out, cb.labels);
+    out += ' ';
+    append_number(out, cb.read());
+    out += '\n';
+  }
+}
+
 std::string MetricsRegistry::render() const {
   std::string out;
   std::lock_guard lock(mutex_);
@@ -250,6 +278,7 @@ std::string MetricsRegistry::render() const {
           append_number(out, c->value());
           out += '\n';
         }
+        append_callbacks(out, name, *f);
         break;
       case Type::kGauge:
         out += "gauge\n";
@@ -260,15 +289,7 @@ std::string MetricsRegistry::render() const {
           append_number(out, g->value());
           out += '\n';
         }
-        // Called under the lock so that unregistering (which takes it) waits for a running
-        // callback: the object it reads cannot be destroyed under it.
-        for (const auto& [id, cb] : f->callbacks) {
-          out += name;
-          append_labels(out, cb.labels);
-          out += ' ';
-          append_number(out, cb.read());
-          out += '\n';
-        }
+        append_callbacks(out, name, *f);
         break;
       case Type::kHistogram:
         out += "histogram\n";

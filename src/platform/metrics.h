@@ -95,7 +95,8 @@ class CallbackRegistration {
 
  private:
   friend class MetricsRegistry;
-  CallbackRegistration(MetricsRegistry* registry, std::uint64_t id) : registry_(registry), id_(id) {}
+  CallbackRegistration(MetricsRegistry* registry, std::uint64_t id)
+      : registry_(registry), id_(id) {}
   MetricsRegistry* registry_ = nullptr;
   std::uint64_t id_ = 0;
 };
@@ -124,6 +125,11 @@ class MetricsRegistry {
   [[nodiscard]] CallbackRegistration gauge_callback(std::string_view name, std::string_view help,
                                                     const Labels& labels,
                                                     std::function<double()> read);
+  // The same for a counter kept by another component (a running total that only grows, such as
+  // a mapping's batches): rendered with TYPE counter, so `name` should end in `_total`.
+  [[nodiscard]] CallbackRegistration counter_callback(std::string_view name, std::string_view help,
+                                                      const Labels& labels,
+                                                      std::function<double()> read);
 
   // The whole registry in Prometheus text format, families sorted by name, series by labels.
   std::string render() const;
@@ -140,6 +146,9 @@ class MetricsRegistry {
   enum class Type { kCounter, kGauge, kHistogram };
   struct Family;
   Family& family(std::string_view name, std::string_view help, Type type);
+  CallbackRegistration add_callback(std::string_view name, std::string_view help, Type type,
+                                    const Labels& labels, std::function<double()> read);
+  static void append_callbacks(std::string& out, const std::string& name, const Family& f);
   void unregister(std::uint64_t id);
 
   mutable std::mutex mutex_;

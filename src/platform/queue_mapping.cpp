@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <unordered_set>
 #include <utility>
 
@@ -18,9 +17,11 @@ using model::Status;
 
 Result<std::unique_ptr<QueueMapping>> QueueMapping::create(QueueMappingConfig config,
                                                            ports::Queue& queue,
-                                                           functions::Handler& handler) {
+                                                           functions::Handler& handler,
+                                                           const functions::Logger* logger) {
   if (auto s = validate(config); !s) return std::move(s).error();
-  return std::unique_ptr<QueueMapping>(new QueueMapping(std::move(config), queue, handler));
+  return std::unique_ptr<QueueMapping>(
+      new QueueMapping(std::move(config), queue, handler, logger));
 }
 
 QueueMapping::~QueueMapping() { stop(); }
@@ -49,8 +50,10 @@ void QueueMapping::run() {
     auto n = poll_once();
     if (!n) {
       MappingStats::add(stats_.source_errors);
-      std::fprintf(stderr, "queue mapping %s: %s\n", queue_.name().c_str(),
-                   n.error().message.c_str());
+      logger_.log(functions::LogLevel::kError, nullptr, "queue mapping cannot receive",
+                  {{"queue", queue_.name()},
+                   {"error", n.error().message},
+                   {"error_type", model::error_code_name(n.error().code)}});
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }

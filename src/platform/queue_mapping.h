@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "functions/handler.h"
+#include "functions/logging.h"
 #include "model/result.h"
 #include "platform/mapping_config.h"
 #include "platform/mapping_config_stats.h"
@@ -35,10 +36,11 @@ namespace cartflow::platform {
 
 class QueueMapping {
  public:
-  // Validates `config` (kInvalidArgument). `queue` and `handler` must outlive the mapping.
-  static model::Result<std::unique_ptr<QueueMapping>> create(QueueMappingConfig config,
-                                                             ports::Queue& queue,
-                                                             functions::Handler& handler);
+  // Validates `config` (kInvalidArgument). `queue` and `handler` must outlive the mapping, and
+  // `logger` when given (the program's logger; null: a logger of its own on stderr).
+  static model::Result<std::unique_ptr<QueueMapping>> create(
+      QueueMappingConfig config, ports::Queue& queue, functions::Handler& handler,
+      const functions::Logger* logger = nullptr);
   ~QueueMapping();  // stop()
   QueueMapping(const QueueMapping&) = delete;
   QueueMapping& operator=(const QueueMapping&) = delete;
@@ -56,8 +58,15 @@ class QueueMapping {
   const QueueMappingConfig& config() const { return config_; }
 
  private:
-  QueueMapping(QueueMappingConfig config, ports::Queue& queue, functions::Handler& handler)
-      : config_(std::move(config)), queue_(queue), handler_(handler) {}
+  QueueMapping(QueueMappingConfig config, ports::Queue& queue, functions::Handler& handler,
+               const functions::Logger* logger)
+      : config_(std::move(config)),
+        queue_(queue),
+        handler_(handler),
+        own_logger_(logger == nullptr ? std::make_unique<functions::Logger>(
+                                            "cartflow", functions::stderr_sink())
+                                      : nullptr),
+        logger_(logger == nullptr ? *own_logger_ : *logger) {}
   void run();
   // Indices of the messages to delete after an invocation of `messages` answered `response`.
   std::vector<std::size_t> successes(const std::vector<ports::Message>& messages,
@@ -66,6 +75,8 @@ class QueueMapping {
   const QueueMappingConfig config_;
   ports::Queue& queue_;
   functions::Handler& handler_;
+  const std::unique_ptr<functions::Logger> own_logger_;
+  const functions::Logger& logger_;
   MappingStats stats_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> request_counter_{0};

@@ -33,20 +33,26 @@ struct StreamMapping::Pending {
 
 StreamMapping::StreamMapping(StreamMappingConfig config, ports::ChangeStream& stream,
                              CheckpointStore& checkpoints, functions::Handler& handler,
-                             const ports::Clock& clock, events::FilterCriteria criteria)
+                             const ports::Clock& clock, events::FilterCriteria criteria,
+                             const functions::Logger* logger)
     : config_(std::move(config)),
       stream_(stream),
       checkpoints_(checkpoints),
       handler_(handler),
       clock_(clock),
       criteria_(std::move(criteria)),
+      own_logger_(logger == nullptr
+                      ? std::make_unique<functions::Logger>("cartflow", functions::stderr_sink())
+                      : nullptr),
+      logger_(logger == nullptr ? *own_logger_ : *logger),
       random_(std::random_device{}()) {}
 
 Result<std::unique_ptr<StreamMapping>> StreamMapping::create(StreamMappingConfig config,
                                                              ports::ChangeStream& stream,
                                                              CheckpointStore& checkpoints,
                                                              functions::Handler& handler,
-                                                             const ports::Clock& clock) {
+                                                             const ports::Clock& clock,
+                                                             const functions::Logger* logger) {
   if (auto s = validate(config); !s) return std::move(s).error();
   auto criteria = events::FilterCriteria::parse(config.filter_patterns);
   if (!criteria) return std::move(criteria).error();
@@ -66,7 +72,8 @@ Result<std::unique_ptr<StreamMapping>> StreamMapping::create(StreamMappingConfig
     if (auto s = checkpoints.save(config.mapping_id, start); !s) return std::move(s).error();
   }
   std::unique_ptr<StreamMapping> m(new StreamMapping(std::move(config), stream, checkpoints,
-                                                     handler, clock, std::move(criteria).value()));
+                                                     handler, clock, std::move(criteria).value(),
+                                                     logger));
   m->checkpoint_ = std::move(start);
   return m;
 }
@@ -99,8 +106,10 @@ void StreamMapping::run() {
     auto n = poll_once();
     if (!n) {
       MappingStats::add(stats_.source_errors);
-      std::fprintf(stderr, "stream mapping %s: %s\n", config_.mapping_id.c_str(),
-                   n.error().message.c_str());
+      logger_.log(functions::LogLevel::kError, nullptr, "stream mapping cannot read its stream",
+                  {{"mapping", config_.mapping_id},
+                   {"error", n.error().message},
+                   {"error_type", model::error_code_name(n.error().code)}});
       sleep_backoff(1);
     }
   }

@@ -33,6 +33,7 @@
 
 #include "events/filter_pattern.h"
 #include "functions/handler.h"
+#include "functions/logging.h"
 #include "model/result.h"
 #include "platform/mapping_config.h"
 #include "platform/mapping_config_stats.h"
@@ -48,12 +49,15 @@ class StreamMapping {
   // StartingPosition (LATEST: the newest record now; TRIM_HORIZON: the oldest retained) and
   // saves that position at once, so records written after creation are never skipped.
   // kUnavailable when the checkpoint store or the stream fails. The references must outlive
-  // the mapping; config.on_failure likewise.
+  // the mapping; config.on_failure likewise, and `logger` when given (the program's logger;
+  // null: a logger of its own on stderr).
   static model::Result<std::unique_ptr<StreamMapping>> create(StreamMappingConfig config,
                                                               ports::ChangeStream& stream,
                                                               CheckpointStore& checkpoints,
                                                               functions::Handler& handler,
-                                                              const ports::Clock& clock);
+                                                              const ports::Clock& clock,
+                                                              const functions::Logger* logger =
+                                                                  nullptr);
   ~StreamMapping();  // stop()
   StreamMapping(const StreamMapping&) = delete;
   StreamMapping& operator=(const StreamMapping&) = delete;
@@ -76,7 +80,8 @@ class StreamMapping {
  private:
   StreamMapping(StreamMappingConfig config, ports::ChangeStream& stream,
                 CheckpointStore& checkpoints, functions::Handler& handler,
-                const ports::Clock& clock, events::FilterCriteria criteria);
+                const ports::Clock& clock, events::FilterCriteria criteria,
+                const functions::Logger* logger);
 
   struct Pending;  // one read set being delivered (stream_mapping.cpp)
   enum class Outcome { kSuccess, kPartial, kError };
@@ -97,6 +102,8 @@ class StreamMapping {
   functions::Handler& handler_;
   const ports::Clock& clock_;
   const events::FilterCriteria criteria_;
+  const std::unique_ptr<functions::Logger> own_logger_;
+  const functions::Logger& logger_;
 
   MappingStats stats_;
   mutable std::mutex mutex_;

@@ -82,7 +82,14 @@ model::Status run_loop(RuntimeClient& client, functions::Handler& handler, const
     cold = false;
     export_trace_id(invocation.context.trace_id);
 
+    if (options.invocation_started) options.invocation_started(invocation.context);
+    if (options.logger != nullptr && options.logger->log_event()) {
+      // POWERTOOLS_LOGGER_LOG_EVENT: Lambda's events are JSON, embedded as they came.
+      options.logger->info(invocation.context, "event",
+                           {{"event", functions::RawJson{invocation.event}}});
+    }
     Outcome outcome = call_handler(handler, invocation);
+    if (options.invocation_ended) options.invocation_ended();
     const std::string& id = invocation.context.request_id;
     if (outcome.ok) {
       auto posted = client.post_response(id, outcome.response);

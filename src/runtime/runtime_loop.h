@@ -5,6 +5,7 @@
 // Single-threaded by design (one invocation at a time per Lambda execution environment).
 
 #include <cstddef>
+#include <functional>
 
 #include "functions/handler.h"
 #include "functions/logging.h"
@@ -23,8 +24,12 @@ struct LoopOptions {
   // which on Lambda means forever (the environment is frozen and eventually killed).
   std::size_t max_invocations = 0;
   // Runtime-level failures (a post that failed, an oversized response) are logged here when
-  // not null. Must outlive the loop.
+  // not null, and each event at INFO when the logger's log_event() is on. Must outlive the loop.
   const functions::Logger* logger = nullptr;
+  // Called before each handler call with the invocation (its trace_id is the trace header), and
+  // after it: e.g. aws::Tracer::begin_invocation / end_invocation. Either may be empty.
+  std::function<void(const functions::InvocationContext&)> invocation_started;
+  std::function<void()> invocation_ended;
 };
 
 // The error document of a function error: errorType is the error code's name ("Unavailable",

@@ -134,7 +134,7 @@ TEST_F(ServeAwsTest, ReferenceFlowThenPipelineEmptiesTheCart) {
   EXPECT_EQ(fetched.json().at("order_items").as_array().size(), 2u);
 
   const HttpResponse metrics = call(port, key, "GET", "/metrics");
-  EXPECT_EQ(metric_value(metrics.body, R"(cartflow_mapping_errors{mapping="OrderStream"})"), 0)
+  EXPECT_EQ(metric_value(metrics.body, R"(cartflow_mapping_errors_total{mapping="OrderStream"})"), 0)
       << metrics.body;
   EXPECT_EQ(server->terminate(), 0) << server->log();
 }

@@ -47,10 +47,10 @@ inline PipelineState pipeline_state(std::uint16_t port, const std::string& key) 
   const HttpResponse r = call(port, key, "GET", "/metrics");
   if (r.status != 200) return s;
   auto v = [&](const std::string& series) { return metric_value(r.body, series).value_or(-1); };
-  s.stream_records = v(R"(cartflow_mapping_records{mapping="OrderStream"})");
-  s.queue_records = v(R"(cartflow_mapping_records{mapping="OrderQueue"})");
-  s.errors = v(R"(cartflow_mapping_errors{mapping="OrderStream"})") +
-             v(R"(cartflow_mapping_errors{mapping="OrderQueue"})");
+  s.stream_records = v(R"(cartflow_mapping_records_total{mapping="OrderStream"})");
+  s.queue_records = v(R"(cartflow_mapping_records_total{mapping="OrderQueue"})");
+  s.errors = v(R"(cartflow_mapping_errors_total{mapping="OrderStream"})") +
+             v(R"(cartflow_mapping_errors_total{mapping="OrderQueue"})");
   s.queue_pending =
       v(R"(cartflow_queue_visible_messages{queue="UpdateCartProductsSQS",role="orders"})") +
       v(R"(cartflow_queue_in_flight_messages{queue="UpdateCartProductsSQS",role="orders"})");

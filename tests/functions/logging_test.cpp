@@ -53,6 +53,55 @@ TEST(Logger, DropsLinesBelowItsLevelAndOmitsInvocationKeysOutsideOne) {
   EXPECT_EQ(parsed->count("xray_trace_id"), 0u);
 }
 
+TEST(Logger, NamesTheFunctionAndEmbedsRawJson) {
+  std::vector<std::string> lines;
+  Logger logger("cartflow", vector_sink(lines));
+  logger.set_function_name("cartflow-ApiFunction-1X");
+  InvocationContext c;
+  c.request_id = "r1";
+  logger.info(c, "event", {{"event", RawJson{R"({"a":[1,{"b":null}]})"}}, {"none", RawJson{}}});
+  ASSERT_EQ(lines.size(), 1u);
+  auto parsed = model::parse_plain_item(lines[0]);
+  ASSERT_TRUE(parsed.ok()) << lines[0];
+  EXPECT_EQ(parsed->at("function_name"), AttributeValue("cartflow-ApiFunction-1X"));
+  EXPECT_NE(lines[0].find(R"("event":{"a":[1,{"b":null}]})"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find(R"("none":null)"), std::string::npos) << lines[0];
+  EXPECT_EQ(parsed->count("sampling_rate"), 0u);  // no sampling configured
+}
+
+TEST(Logger, SampleRateLogsWholeInvocationsAtDebug) {
+  std::vector<std::string> lines;
+  Logger logger("svc", vector_sink(lines), LogLevel::kError);
+  logger.set_sample_rate(0.5);
+  // Each invocation is in the sample or not, for all of its lines; about half are.
+  int sampled = 0;
+  for (int i = 0; i < 400; ++i) {
+    InvocationContext c;
+    c.request_id = "req-" + std::to_string(i);
+    const std::size_t before = lines.size();
+    logger.debug(c, "one");
+    logger.info(c, "two");
+    const std::size_t written = lines.size() - before;
+    EXPECT_TRUE(written == 0 || written == 2) << c.request_id;
+    EXPECT_EQ(written == 2, logger.sampled(c));
+    if (written == 2) ++sampled;
+  }
+  EXPECT_GT(sampled, 100);
+  EXPECT_LT(sampled, 300);
+  ASSERT_FALSE(lines.empty());
+  auto parsed = model::parse_plain_item(lines[0]);
+  ASSERT_TRUE(parsed.ok()) << lines[0];
+  EXPECT_NE(lines[0].find(R"("sampling_rate":0.5)"), std::string::npos) << lines[0];
+  // Outside an invocation only the level counts.
+  lines.clear();
+  logger.log(LogLevel::kInfo, nullptr, "hidden");
+  EXPECT_TRUE(lines.empty());
+  logger.set_sample_rate(1);
+  InvocationContext c;
+  logger.debug(c, "always");
+  EXPECT_EQ(lines.size(), 1u);
+}
+
 TEST(Logger, ParsesLevelNamesAsPowertoolsEnvironmentVariablesSpellThem) {
   EXPECT_EQ(*parse_log_level("DEBUG"), LogLevel::kDebug);
   EXPECT_EQ(*parse_log_level("info"), LogLevel::kInfo);
@@ -94,6 +143,35 @@ TEST(Metrics, AccumulatesAndEmitsEmbeddedMetricFormat) {
   EXPECT_EQ(directive.at("Namespace"), AttributeValue("cartflow"));
   EXPECT_EQ(directive.at("Metrics").as_l()->size(), 1u);
   EXPECT_EQ(emf_line("cartflow", "svc", {{"Zero", 0}}, 1000), "");
+}
+
+TEST(Metrics, EmfDocumentWithDimensionsAndUnitsAsPowertoolsWritesIt) {
+  std::vector<std::string> lines;
+  ports::ManualClock clock(5000);
+  Logger logger("api", vector_sink(lines), LogLevel::kError, &clock, "shop");
+  // Metrics are written whatever the log level.
+  emit_metrics(logger, {{"route", "/cart/{user_id}"}, {"status", "200"}},
+               {{"Requests", "Count", 1}, {"Latency", "Milliseconds", 2.5}});
+  ASSERT_EQ(lines.size(), 1u);
+  auto parsed = model::parse_plain_item(lines[0]);
+  ASSERT_TRUE(parsed.ok()) << lines[0];
+  EXPECT_EQ(parsed->at("service"), AttributeValue("api"));
+  EXPECT_EQ(parsed->at("route"), AttributeValue("/cart/{user_id}"));
+  EXPECT_EQ(parsed->at("status"), AttributeValue("200"));
+  EXPECT_EQ(parsed->at("Requests"), AttributeValue::integer(1));
+  EXPECT_NE(lines[0].find(R"("Latency":2.5)"), std::string::npos) << lines[0];
+  const auto& aws = *parsed->at("_aws").as_m();
+  EXPECT_EQ(aws.at("Timestamp"), AttributeValue::integer(5000));
+  const auto& directive = *aws.at("CloudWatchMetrics").as_l()->at(0).as_m();
+  EXPECT_EQ(directive.at("Namespace"), AttributeValue("shop"));
+  const auto& dimensions = *directive.at("Dimensions").as_l()->at(0).as_l();
+  ASSERT_EQ(dimensions.size(), 3u);
+  EXPECT_EQ(dimensions[0], AttributeValue("service"));
+  EXPECT_EQ(dimensions[1], AttributeValue("route"));
+  EXPECT_EQ(dimensions[2], AttributeValue("status"));
+  const auto& latency = *directive.at("Metrics").as_l()->at(1).as_m();
+  EXPECT_EQ(latency.at("Name"), AttributeValue("Latency"));
+  EXPECT_EQ(latency.at("Unit"), AttributeValue("Milliseconds"));
 }
 
 }  // namespace

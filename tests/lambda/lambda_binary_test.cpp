@@ -3,6 +3,8 @@
 // selection (_HANDLER, --handler, a bare `bootstrap`), init errors, exit on a broken API.
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,6 +12,7 @@
 
 #include "lambda_events.h"
 #include "lambda_process.h"
+#include "local_server.h"
 #include "runtime_emulator.h"
 
 namespace cartflow::tests {
@@ -137,6 +140,62 @@ TEST_F(LambdaBinary, AwsBackendWithoutRegionPostsInitError) {
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code, 1);
   EXPECT_EQ(emulator_.next_requests(), 0);
+}
+
+// The AWS backend against a scripted DynamoDB endpoint: a sampled invocation's calls carry the
+// trace header and reach the X-Ray "daemon" (a UDP socket here) as subsegments of the
+// invocation's trace.
+TEST_F(LambdaBinary, AwsBackendTracesTheCallsOfASampledInvocation) {
+  std::mutex m;
+  std::vector<std::string> trace_headers;
+  aws::testing::LocalServer dynamodb([&](const aws::testing::LocalRequest& r) {
+    std::lock_guard lock(m);
+    auto it = r.headers.find("x-amzn-trace-id");
+    trace_headers.push_back(it == r.headers.end() ? "" : it->second);
+    return aws::testing::LocalResponse{200, {}, R"({"Items":[],"Count":0,"ScannedCount":0})"};
+  });
+  const int daemon = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(daemon, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(daemon, reinterpret_cast<sockaddr*>(&addr), &len);
+  timeval guard{60, 0};  // a bound on a hang, not an assertion
+  ::setsockopt(daemon, SOL_SOCKET, SO_RCVTIMEO, &guard, sizeof guard);
+
+  auto e = env("api");
+  e.erase("CARTFLOW_BACKEND");
+  e["AWS_REGION"] = "us-east-1";
+  e["AWS_ACCESS_KEY_ID"] = "test";
+  e["AWS_SECRET_ACCESS_KEY"] = "test";
+  e["HOME"] = dir_.string();
+  e["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb.url();
+  e["AWS_ENDPOINT_URL_SQS"] = dynamodb.url();
+  e["UPDATE_CART_PRODUCT_SQS"] = dynamodb.url() + "/000000000000/UpdateCartProductsSQS";
+  e["AWS_XRAY_DAEMON_ADDRESS"] = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  child_ = spawn({CARTFLOW_BINARY, "lambda"}, e);
+  const std::string root = "1-5759e988-bd862e3fe1be46a994272793";
+  const std::string id = emulator_.enqueue(
+      api_products_event(),
+      {{"Lambda-Runtime-Trace-Id", "Root=" + root + ";Parent=53995c3f42cd8ad8;Sampled=1"}});
+  auto outcome = emulator_.wait_outcome(id, std::chrono::seconds(60));
+  ASSERT_TRUE(outcome.has_value());
+  EXPECT_NE(outcome->body.find(success_marker("api")), std::string::npos) << outcome->body;
+
+  std::string datagram(65536, '\0');
+  const ssize_t n = ::recv(daemon, datagram.data(), datagram.size(), 0);
+  ::close(daemon);
+  ASSERT_GT(n, 0) << "no subsegment reached the daemon";
+  datagram.resize(static_cast<std::size_t>(n));
+  EXPECT_EQ(datagram.rfind("{\"format\":\"json\",\"version\":1}\n", 0), 0u) << datagram;
+  EXPECT_NE(datagram.find("\"trace_id\":\"" + root + "\""), std::string::npos) << datagram;
+  EXPECT_NE(datagram.find("\"parent_id\":\"53995c3f42cd8ad8\""), std::string::npos) << datagram;
+  EXPECT_NE(datagram.find("\"namespace\":\"aws\""), std::string::npos) << datagram;
+  EXPECT_NE(datagram.find("\"table_name\":\"EcommerceAppTable\""), std::string::npos) << datagram;
+  std::lock_guard lock(m);
+  ASSERT_FALSE(trace_headers.empty());
+  EXPECT_EQ(trace_headers[0].rfind("Root=" + root + ";Parent=", 0), 0u) << trace_headers[0];
 }
 
 TEST_F(LambdaBinary, ExitsNonZeroWhenTheRuntimeApiAnswers500) {

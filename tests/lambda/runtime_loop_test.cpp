@@ -122,6 +122,36 @@ TEST(RuntimeLoop, PassesContextHeadersAndExportsTraceId) {
   EXPECT_EQ(out2->body, "{\"echo\":{\"n\":2}}");
 }
 
+TEST(RuntimeLoop, TellsTheTracerAroundEachHandlerCallAndLogsEventsWhenAsked) {
+  RuntimeEmulator emulator;
+  const std::string trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+  emulator.enqueue("{\"n\":1}", {{"Lambda-Runtime-Trace-Id", trace}});
+  emulator.enqueue("{\"n\":2}");
+  std::vector<std::string> calls;  // what the hooks and the handler saw, in order
+  FakeHandler handler([&](std::string_view e) -> model::Result<std::string> {
+    calls.push_back("handler " + std::string(e));
+    return std::string("{}");
+  });
+  std::vector<std::string> lines;
+  functions::Logger logger("svc", functions::vector_sink(lines));
+  logger.set_log_event(true);
+  RuntimeClient client = client_for(emulator);
+  LoopOptions options{.max_invocations = 2, .logger = &logger};
+  options.invocation_started = [&](const functions::InvocationContext& c) {
+    calls.push_back("started " + c.trace_id);
+  };
+  options.invocation_ended = [&] { calls.push_back("ended"); };
+  ASSERT_TRUE(run_loop(client, handler, options).ok());
+  EXPECT_EQ(calls, (std::vector<std::string>{"started " + trace, "handler {\"n\":1}", "ended",
+                                             "started ", "handler {\"n\":2}", "ended"}));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find(R"("message":"event")"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find(R"("event":{"n":1})"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find(R"("xray_trace_id":"1-5759e988-bd862e3fe1be46a994272793")"),
+            std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find(R"("event":{"n":2})"), std::string::npos) << lines[1];
+}
+
 TEST(RuntimeClient, ReadsClientContextAndCognitoIdentity) {
   RuntimeEmulator emulator;
   emulator.enqueue("{}", {{"Lambda-Runtime-Client-Context", "{\"env\":{}}"},

@@ -28,11 +28,37 @@ TEST(MetricsRegistry, RendersHistogramBucketsCumulatively) {
   EXPECT_EQ(registry.render(),
             "# HELP lat_seconds Latency\n"
             "# TYPE lat_seconds histogram\n"
-            "lat_seconds_bucket{route=\"/r\",le=\"0.10000000000000001\"} 2\n"
+            "lat_seconds_bucket{route=\"/r\",le=\"0.1\"} 2\n"
             "lat_seconds_bucket{route=\"/r\",le=\"1\"} 3\n"
             "lat_seconds_bucket{route=\"/r\",le=\"+Inf\"} 4\n"
-            "lat_seconds_sum{route=\"/r\"} 7.6500000000000004\n"
+            "lat_seconds_sum{route=\"/r\"} 7.65\n"
             "lat_seconds_count{route=\"/r\"} 4\n");
+}
+
+TEST(MetricsRegistry, BucketBoundsPrintAsPrometheusClientsPrintThem) {
+  MetricsRegistry registry;
+  registry.histogram("d_seconds", "Duration").observe(0.003);
+  const std::string text = registry.render();
+  // The shortest text that reads back as the same double, as Go's client writes it.
+  for (const char* le : {"0.001", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1",
+                         "2.5", "5", "10", "+Inf"}) {
+    EXPECT_NE(text.find(std::string("d_seconds_bucket{le=\"") + le + "\"}"), std::string::npos)
+        << le << "\n" << text;
+  }
+  EXPECT_NE(text.find("d_seconds_sum 0.003\n"), std::string::npos) << text;
+}
+
+TEST(MetricsRegistry, CallbackCountersRenderAsCounters) {
+  MetricsRegistry registry;
+  double batches = 3;
+  CallbackRegistration reg = registry.counter_callback(
+      "m_batches_total", "Batches", {{"mapping", "Q"}}, [&] { return batches; });
+  EXPECT_EQ(registry.render(),
+            "# HELP m_batches_total Batches\n"
+            "# TYPE m_batches_total counter\n"
+            "m_batches_total{mapping=\"Q\"} 3\n");
+  reg.reset();
+  EXPECT_EQ(registry.render().find("m_batches_total{"), std::string::npos);
 }
 
 TEST(MetricsRegistry, GaugesAndCallbackGaugesUntilUnregistered) {
