@@ -3,7 +3,7 @@
 # HTTP benchmark: wrk against `cartflow serve` (durable embedded store) and, in the same run,
 # against nginx serving the same response bytes from files (the ceiling for HTTP here).
 #
-#   bench/http_bench.sh CARTFLOW_BINARY OUT_DIR [SECONDS]
+#   bench/http_bench.sh CARTFLOW_BINARY OUT_DIR [SECONDS]     (SERVE_ARGS: extra `serve` flags, for A/B runs)
 #
 # Writes one JSON object per run to OUT_DIR/http_<name>.json (see bench/wrk_report.lua):
 # nginx_product, nginx_products, cartflow_product, cartflow_products, cartflow_cart,
@@ -73,7 +73,7 @@ db="$work/c.db"
 "$cartflow" catalog load --db "$db" >/dev/null
 key=$("$cartflow" keys create --db "$db" --name bench --rate 1000000 --burst 1000000 | tail -n 1)
 key=${key##* }
-"$cartflow" serve --db "$db" --port 0 >"$work/serve.out" 2>"$work/serve.err" &
+"$cartflow" serve --db "$db" --port 0 ${SERVE_ARGS:-} >"$work/serve.out" 2>"$work/serve.err" &
 serve_pid=$!
 base=""
 for _ in $(seq 1 100); do

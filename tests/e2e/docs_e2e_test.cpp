@@ -3,12 +3,14 @@
 // document cannot drift from the code: every route of its table is called and answers the
 // status the table gives, with the response keys (and literal values) the table shows; every
 // route but /health refuses a request without a key, as the text says; each error provoked here
-// answers the status the error table lists for its code; and the README's walk-through curl
-// lines run as written.
+// answers the status the error table lists for its code; the README's walk-through curl lines
+// run as written; and the log lines docs/EVENTS.md shows have the keys of the lines the running
+// server writes.
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -16,6 +18,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "e2e_fixture.h"
@@ -272,6 +275,60 @@ TEST_F(ServeTest, ReadmeCurlLinesRunAsWritten) {
     ::pclose(pipe);
     const std::string code(status, n);
     EXPECT_TRUE(code == "200" || code == "201") << command << " answered " << code;
+  }
+}
+
+// The keys of the JSON objects on the lines of `text` whose "message" is `message` (first one).
+std::set<std::string> log_line_keys(const std::string& text, const std::string& message) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    boost::system::error_code ec;
+    const boost::json::value v = boost::json::parse(line, ec);
+    if (ec || !v.is_object()) continue;
+    const auto* m = v.as_object().if_contains("message");
+    if (m == nullptr || !m->is_string() || m->as_string() != message) continue;
+    std::set<std::string> keys;
+    for (const auto& kv : v.as_object()) keys.insert(std::string(kv.key()));
+    return keys;
+  }
+  return {};
+}
+
+// The keys written as "key": in `example` (a documented log line, possibly elided with ...).
+std::set<std::string> documented_keys(const std::string& example) {
+  std::set<std::string> keys;
+  const std::regex key("\"([a-z_]+)\":");
+  for (auto it = std::sregex_iterator(example.begin(), example.end(), key);
+       it != std::sregex_iterator(); ++it) {
+    keys.insert((*it)[1]);
+  }
+  return keys;
+}
+
+TEST_F(ServeTest, EventsDocsLogExamplesHaveTheKeysOfTheServersLines) {
+  start_server();
+  const std::string key = server->banner_key();
+  ASSERT_EQ(call(port, key, "GET", "/health").status, 200);
+  const std::string events = source_file("docs/EVENTS.md");
+  // The api function's request line, as section 6 shows it in prose.
+  const std::size_t at = events.find("`{\"level\":\"INFO\",\"message\":\"request\"");
+  ASSERT_NE(at, std::string::npos) << "docs/EVENTS.md lost its request log example";
+  const std::string example = events.substr(at, events.find('`', at + 1) - at);
+  std::set<std::string> written;
+  for (int i = 0; i < 50 && written.empty(); ++i) {
+    written = log_line_keys(server->log(), "request");
+    if (written.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_FALSE(written.empty()) << "serve wrote no request line:\n" << server->log();
+  for (const std::string& k : documented_keys(example)) {
+    EXPECT_TRUE(written.count(k)) << "docs/EVENTS.md shows \"" << k << "\" on the request line";
+  }
+  // The Powertools keys of the section's full example are on every line serve writes (those
+  // it leaves out under serve are named in the text: function_name, function_arn, trace id).
+  for (const char* k : {"level", "message", "timestamp", "service", "cold_start"}) {
+    EXPECT_TRUE(written.count(k)) << k;
+    EXPECT_NE(events.find(std::string("\"") + k + "\":"), std::string::npos) << k;
   }
 }
 
