@@ -17,8 +17,8 @@ std::string_view label(const platform::Labels& labels, std::string_view name) {
 bool wanted(std::string_view name) {
   return name == "cartflow_http_requests_total" ||
          name == "cartflow_http_request_duration_seconds" ||
-         name == "cartflow_mapping_records" || name == "cartflow_stream_lag_milliseconds" ||
-         name == "cartflow_stream_lag_seconds" || name == "cartflow_queue_visible_messages" ||
+         name == "cartflow_mapping_records_total" || name == "cartflow_stream_lag_seconds" ||
+         name == "cartflow_queue_visible_messages" ||
          name == "cartflow_queue_in_flight_messages";
 }
 
@@ -49,11 +49,9 @@ SeriesReading read_series(const platform::MetricsRegistry& registry, const Serie
       }
       if (s.upper_bounds != r.bounds) continue;  // every route uses the default buckets
       for (std::size_t i = 0; i < s.cumulative.size(); ++i) r.latency[i] += s.cumulative[i];
-    } else if (s.name == "cartflow_mapping_records") {
+    } else if (s.name == "cartflow_mapping_records_total") {
       if (label(s.labels, "mapping") == options.stream_mapping) r.stream_records += s.value;
       if (label(s.labels, "mapping") == options.queue_mapping) r.queue_records += s.value;
-    } else if (s.name == "cartflow_stream_lag_milliseconds") {
-      r.stream_lag_ms = std::max(r.stream_lag_ms, s.value);
     } else if (s.name == "cartflow_stream_lag_seconds") {
       r.stream_lag_ms = std::max(r.stream_lag_ms, s.value * 1000.0);
     } else if (s.name == "cartflow_queue_visible_messages") {

@@ -14,8 +14,8 @@
 // Metrics read (see apps/cartflow/serve_metrics.h and platform/api_gateway.h):
 //   cartflow_http_requests_total{method,route,status}       requests; POST /order 201 = orders
 //   cartflow_http_request_duration_seconds{method,route}    latency (route /metrics left out)
-//   cartflow_mapping_records{mapping}                       records a mapping handed on
-//   cartflow_stream_lag_milliseconds (or _seconds){mapping} pipeline lag
+//   cartflow_mapping_records_total{mapping}  records a mapping handed on
+//   cartflow_stream_lag_seconds{mapping}     pipeline lag
 //   cartflow_queue_{visible,in_flight}_messages{queue,role} queue depths
 //
 // Threading: thread-safe; the registry and clock must outlive the sampler.

@@ -29,9 +29,9 @@ TEST(SeriesSampler, PointsAreRatesAndPercentilesOfTheirIntervalOnly) {
                                    {{"method", "GET"}, {"route", "/metrics"}, {"status", "200"}});
   auto& latency = registry.histogram("cartflow_http_request_duration_seconds", "d",
                                      {{"method", "GET"}, {"route", "/products"}});
-  auto& queue_records = registry.counter("cartflow_mapping_records", "m", {{"mapping", "OrderQueue"}});
-  auto lag = registry.gauge_callback("cartflow_stream_lag_milliseconds", "l",
-                                     {{"mapping", "OrderStream"}}, [] { return 42.0; });
+  auto& queue_records = registry.counter("cartflow_mapping_records_total", "m", {{"mapping", "OrderQueue"}});
+  auto lag = registry.gauge_callback("cartflow_stream_lag_seconds", "l",
+                                     {{"mapping", "OrderStream"}}, [] { return 0.042; });
   SeriesSampler sampler(registry, clock, {.capacity = 3});
   sampler.sample();  // the first reading: no point yet
   EXPECT_TRUE(sampler.points().empty());
