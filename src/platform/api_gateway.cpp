@@ -83,7 +83,6 @@ ApiGateway::ApiGateway(functions::ApiRequestHandler& handler, ApiKeyStore* keys,
     : handler_(handler),
       durability_(durability),
       keys_(keys),
-      clock_(clock),
       metrics_(metrics),
       options_(std::move(options)),
       throttler_(clock) {

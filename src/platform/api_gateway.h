@@ -99,7 +99,6 @@ class ApiGateway {
   functions::ApiRequestHandler& handler_;
   ports::Durability* durability_;
   ApiKeyStore* keys_;
-  const ports::Clock& clock_;
   MetricsRegistry& metrics_;
   ApiGatewayOptions options_;
   Throttler throttler_;
