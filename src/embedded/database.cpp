@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "embedded/schema.h"
+#include "embedded/wal_gather_vfs.h"
 #include "embedded/wal_sync.h"
 
 namespace cartflow::embedded {
@@ -201,16 +202,22 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
     return Error::unavailable("cannot lock " + lock_path + ": " + std::strerror(errno));
   }
 
-  auto writer = Connection::open(path, false);
+  // The writer's WAL writes are gathered into one write per commit (wal_gather_vfs.h).
+  auto writer = Connection::open(path, false, wal_gather_vfs_name());
   if (!writer.ok()) return std::move(writer).error();
   impl->writer = std::move(*writer);
   // A larger page cache (64 MiB) spares the writer most pread() calls; checkpoints every 4000
   // pages (16 MiB of WAL) write a page changed by many commits once, not once per 1000 pages.
-  // synchronous=NORMAL: COMMIT does not sync (checkpoints still do); WalSync syncs the WAL
-  // for the durable writes (wal_sync.h says why that is what FULL's commit sync did).
+  // synchronous=FULL with checkpoint_fullfsync: COMMIT's sync of the WAL is SQLITE_SYNC_NORMAL,
+  // which the gathering VFS turns into the one write of the group, with no fsync; checkpoints
+  // and a new WAL's header still sync. WalSync syncs the WAL for the durable writes (wal_sync.h
+  // says why that is what the commit's own fsync did).
+  // temp_store=MEMORY: the statement journals of savepoints (transact_write, conditional
+  // writes) stay in memory instead of temporary files written on every write.
   std::string pragmas =
       "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA cache_size = -65536; "
-      "PRAGMA wal_autocheckpoint = 4000; PRAGMA synchronous = NORMAL;";
+      "PRAGMA wal_autocheckpoint = 4000; PRAGMA synchronous = FULL; "
+      "PRAGMA checkpoint_fullfsync = ON; PRAGMA temp_store = MEMORY;";
   if (auto s = impl->writer->exec(pragmas); !s.ok()) return std::move(s).error();
   if (auto s = migrate(*impl->writer, path); !s.ok()) return std::move(s).error();
   impl->sync = std::make_unique<WalSync>(path + "-wal", options.sync_hook);

@@ -57,8 +57,10 @@ class Statement {
 class Connection {
  public:
   // Opens (creating if needed) the database at `path` (":memory:" is not shareable between
-  // connections; tests use a temp file). Fails with kUnavailable and sqlite's message.
-  static Result<std::unique_ptr<Connection>> open(const std::string& path, bool read_only);
+  // connections; tests use a temp file) through the named VFS (nullptr: the default one). Fails
+  // with kUnavailable and sqlite's message.
+  static Result<std::unique_ptr<Connection>> open(const std::string& path, bool read_only,
+                                                  const char* vfs = nullptr);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
   ~Connection();

@@ -3,8 +3,8 @@
 
 // WalSync: makes the writer's commits durable after they are visible, on a thread of its own.
 //
-// The writer commits with synchronous=NORMAL: COMMIT appends the group's frames to `<db>-wal`
-// (pwrite, no fsync) and makes them visible. Durability then only needs those bytes on stable
+// The writer's COMMIT appends the group's frames to `<db>-wal` (one pwrite through the gathering
+// VFS, no fsync: wal_gather_vfs.h) and makes them visible. Durability then only needs those bytes on stable
 // storage, which is what synchronous=FULL's fsync inside COMMIT did: here one fdatasync of the
 // WAL, through a descriptor of our own, covers every frame written before it started, so every
 // group whose COMMIT had returned by then. Why that is sound:
@@ -13,7 +13,7 @@
 //     path's current inode before every sync and reopened when they differ.
 //   - A WAL restart (the writer rewinding to frame 0 after a complete checkpoint) overwrites only
 //     frames that the checkpoint already synced: a checkpoint fsyncs the WAL before copying
-//     frames and the database file after, also under synchronous=NORMAL.
+//     frames and the database file after (checkpoint_fullfsync: a real sync, never gathered).
 //   - The WAL header of a new WAL is synced by SQLite itself (with its directory) when written.
 // A failed sync is sticky: after it, pages may have been dropped from the page cache, so no later
 // sync can prove earlier commits durable; every waiter and every later request fails.
