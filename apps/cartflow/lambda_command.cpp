@@ -8,6 +8,8 @@
 // role credentials; init makes no AWS call and opens the connections ahead. `embedded` serves
 // from a SQLite file at /tmp/cartflow.db (CARTFLOW_LAMBDA_DB or --db): local-only, each
 // execution environment has its own (tests, measurements).
+//
+// CORS: the api answers it for the origin in CORS_ALLOW_ORIGIN (functions/cors.h; unset: none).
 
 #include <cstdlib>
 #include <iostream>
@@ -19,6 +21,7 @@
 #include "aws/xray.h"
 #include "embedded_system.h"
 #include "logger_env.h"
+#include "functions/cors.h"
 #include "functions/logging.h"
 #include "runtime/runtime_client.h"
 #include "runtime/runtime_loop.h"
@@ -110,6 +113,10 @@ int run_lambda(const LambdaArgs& args) {
   if (handler == nullptr) {
     return fail_init(client, "Runtime.HandlerNotFound", "handler '" + name + "' is not wired");
   }
+  // The api answers CORS as `serve --cors-origin` does, for the origin of CORS_ALLOW_ORIGIN
+  // (the template's CorsAllowOrigin; unset or empty: no CORS headers).
+  functions::CorsHandler cors(*handler, name == "api" ? env_or_empty("CORS_ALLOW_ORIGIN") : "");
+  handler = &cors;
   const auto logger = logger_from_env();
   runtime::LoopOptions loop{.max_invocations = args.max_invocations, .logger = logger.get()};
   // X-Ray: each AWS call of a sampled invocation carries the trace header and becomes a

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "functions/update_cart_status.h"
+
 namespace cartflow::app {
 
 namespace {
@@ -143,6 +145,10 @@ PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, System& sy
   add_total("cartflow_database_deferred_groups_total",
             "Group commits of deferred writes only (queue receive/delete, checkpoints): no fsync",
             {}, [db] { return static_cast<double>(db->stats().deferred_groups); });
+  functions::Metrics* counts = &system.function_metrics();
+  add_total("cartflow_cart_items_ordered_total",
+            "Cart items update-cart-status marked ORDERED (redeliveries not counted again)", {},
+            [counts] { return static_cast<double>(counts->value(functions::kCartItemsOrdered)); });
   add("cartflow_stream_lag_records", "Stream records after the mapping's checkpoint",
       {{"mapping", "OrderStream"}},
       [&system, &stream] { return static_cast<double>(stream_lag(system, stream).records); });

@@ -3,7 +3,8 @@
 
 // PipelineMetrics: the pipeline's state as Prometheus gauges for `GET /metrics`: mapping
 // batches, records, errors and retries, queue depth (visible, in flight), DLQ and on-failure
-// depth, and stream lag (records behind, age of the oldest unprocessed record in seconds). Values are
+// depth, cart items marked ORDERED by update-cart-status (its CartItemsOrdered count), and stream
+// lag (records behind, age of the oldest unprocessed record in seconds). Values are
 // read when /metrics is rendered. Everything passed in must outlive the object.
 
 #include <vector>

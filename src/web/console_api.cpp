@@ -167,6 +167,7 @@ HttpResponse ConsoleApi::overview() {
   field(out, "orders_placed", now.orders);
   field(out, "stream_records", now.stream_records);
   field(out, "queue_records", now.queue_records);
+  field(out, "items_ordered", now.items_ordered);
   field(out, "stream_lag_ms", now.stream_lag_ms);
   out += "},\"queues\":[";
   bool first = true;
@@ -210,6 +211,7 @@ HttpResponse ConsoleApi::series() {
     field(out, "orders", p.orders_per_s);
     field(out, "stream", p.stream_records_per_s);
     field(out, "queue", p.queue_records_per_s);
+    field(out, "items", p.items_ordered_per_s);
     field(out, "lag", p.stream_lag_ms);
     field(out, "visible", p.queue_visible);
     field(out, "in_flight", p.queue_in_flight);

@@ -18,6 +18,7 @@ bool wanted(std::string_view name) {
   return name == "cartflow_http_requests_total" ||
          name == "cartflow_http_request_duration_seconds" ||
          name == "cartflow_mapping_records_total" || name == "cartflow_stream_lag_seconds" ||
+         name == "cartflow_cart_items_ordered_total" ||
          name == "cartflow_queue_visible_messages" ||
          name == "cartflow_queue_in_flight_messages";
 }
@@ -52,6 +53,8 @@ SeriesReading read_series(const platform::MetricsRegistry& registry, const Serie
     } else if (s.name == "cartflow_mapping_records_total") {
       if (label(s.labels, "mapping") == options.stream_mapping) r.stream_records += s.value;
       if (label(s.labels, "mapping") == options.queue_mapping) r.queue_records += s.value;
+    } else if (s.name == "cartflow_cart_items_ordered_total") {
+      r.items_ordered += s.value;
     } else if (s.name == "cartflow_stream_lag_seconds") {
       r.stream_lag_ms = std::max(r.stream_lag_ms, s.value * 1000.0);
     } else if (s.name == "cartflow_queue_visible_messages") {
@@ -91,6 +94,7 @@ SeriesPoint series_point(const SeriesReading& before, const SeriesReading& after
   p.orders_per_s = rate(before.orders, after.orders, seconds);
   p.stream_records_per_s = rate(before.stream_records, after.stream_records, seconds);
   p.queue_records_per_s = rate(before.queue_records, after.queue_records, seconds);
+  p.items_ordered_per_s = rate(before.items_ordered, after.items_ordered, seconds);
   if (after.bounds == before.bounds && after.latency.size() == before.latency.size()) {
     std::vector<std::uint64_t> delta(after.latency.size());
     for (std::size_t i = 0; i < delta.size(); ++i) {

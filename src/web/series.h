@@ -15,6 +15,7 @@
 //   cartflow_http_requests_total{method,route,status}       requests; POST /order 201 = orders
 //   cartflow_http_request_duration_seconds{method,route}    latency (route /metrics left out)
 //   cartflow_mapping_records_total{mapping}  records a mapping handed on
+//   cartflow_cart_items_ordered_total        cart items update-cart-status marked ORDERED
 //   cartflow_stream_lag_seconds{mapping}     pipeline lag
 //   cartflow_queue_{visible,in_flight}_messages{queue,role} queue depths
 //
@@ -41,6 +42,7 @@ struct SeriesPoint {
   double orders_per_s = 0;         // POST /order answered 201
   double stream_records_per_s = 0; // orders the stream mapping handed to process-cart-products
   double queue_records_per_s = 0;  // messages the queue mapping handed to update-cart-status
+  double items_ordered_per_s = 0;  // cart items update-cart-status marked ORDERED
   double stream_lag_ms = 0;        // age of the oldest record the stream mapping has not done
   double queue_visible = 0, queue_in_flight = 0, dead_letter = 0;
 };
@@ -48,7 +50,7 @@ struct SeriesPoint {
 // Cumulative readings the points are differences of. Public for tests.
 struct SeriesReading {
   std::int64_t t_ms = 0;
-  double requests = 0, orders = 0, stream_records = 0, queue_records = 0;
+  double requests = 0, orders = 0, stream_records = 0, queue_records = 0, items_ordered = 0;
   std::vector<double> bounds;               // latency bucket bounds (seconds)
   std::vector<std::uint64_t> latency;       // cumulative counts per bound, then +Inf
   double stream_lag_ms = 0, queue_visible = 0, queue_in_flight = 0, dead_letter = 0;

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "functions/cors.h"
 #include "web/assets.h"
 
 namespace cartflow::web {
@@ -110,26 +111,21 @@ HttpResponse WebFront::page(const HttpRequest& request, std::string_view path) {
 }
 
 std::optional<HttpResponse> WebFront::preflight(const HttpRequest& request) const {
-  if (!cors() || request.method != "OPTIONS") return std::nullopt;
-  if (!request.header("origin") || !request.header("access-control-request-method")) {
+  if (!cors() || !functions::is_cors_preflight(request.method, request.header("origin").has_value(),
+                                               request.header("access-control-request-method")
+                                                   .has_value())) {
     return std::nullopt;
   }
   HttpResponse r;
   r.status = 204;
-  r.headers.emplace_back("Access-Control-Allow-Origin", options_.cors_origin);
-  r.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
-  r.headers.emplace_back("Access-Control-Allow-Headers",
-                         "Content-Type, X-Api-Key, Idempotency-Key");
-  r.headers.emplace_back("Access-Control-Max-Age", "600");
-  if (options_.cors_origin != "*") r.headers.emplace_back("Vary", "Origin");
+  r.headers = functions::cors_preflight_headers(options_.cors_origin);
   return r;
 }
 
 void WebFront::add_cors(HttpResponse& response) const {
-  response.headers.emplace_back("Access-Control-Allow-Origin", options_.cors_origin);
-  response.headers.emplace_back("Access-Control-Expose-Headers",
-                                "Location, Idempotent-Replayed, Retry-After, x-amzn-RequestId");
-  if (options_.cors_origin != "*") response.headers.emplace_back("Vary", "Origin");
+  for (auto& header : functions::cors_response_headers(options_.cors_origin)) {
+    response.headers.push_back(std::move(header));
+  }
 }
 
 platform::HttpAsyncHandler WebFront::wrap(platform::HttpAsyncHandler api) {

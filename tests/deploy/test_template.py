@@ -139,6 +139,27 @@ class TemplateTest(unittest.TestCase):
             script = re.search(r"LAMBDA_ARCH=\$\{LAMBDA_ARCH:-(\w+)\}", f.read()).group(1)
         self.assertEqual({template_default, samconfig, script}, {"arm64"})
 
+    def test_cors_origin_reaches_the_function_and_preflights_need_no_key(self):
+        # CorsAllowOrigin is the function's CORS_ALLOW_ORIGIN (read by `cartflow lambda`) and the
+        # API's CORS origin; the OPTIONS methods the transform adds require no API key.
+        template = load_template()
+        api = template["Resources"]["EcommerceRESTAPI"]["Properties"]
+        function = template["Resources"]["ApiFunction"]["Properties"]
+        self.assertEqual(function["Environment"]["Variables"]["CORS_ALLOW_ORIGIN"],
+                         {"Ref": "CorsAllowOrigin"})
+        with open(os.path.join(ROOT, "apps", "cartflow", "lambda_command.cpp"), encoding="utf-8") as f:
+            self.assertIn('"CORS_ALLOW_ORIGIN"', f.read())
+        self.assertEqual(api["Cors"]["AllowOrigin"], {"Fn::Sub": "'${CorsAllowOrigin}'"})
+        template["Globals"]["Function"]["CodeUri"] = "s3://bucket/cartflow.zip"
+        os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+        out = transform(template, {}, PolicyLoader())
+        rest = next(r for r in out["Resources"].values() if r["Type"] == "AWS::ApiGateway::RestApi")
+        paths = rest["Properties"]["Body"]["paths"]
+        for path, methods in paths.items():
+            self.assertIn("options", methods, path)
+            self.assertFalse(methods["options"].get("security"), path)
+        self.assertTrue(paths["/products"]["get"].get("security"), "GET /products needs a key")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

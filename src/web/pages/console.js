@@ -80,6 +80,7 @@ function renderOverview(overview) {
   $("t-orders").textContent = totals.orders_placed;
   $("t-stream").textContent = totals.stream_records;
   $("t-queue").textContent = totals.queue_records;
+  $("t-items").textContent = totals.items_ordered;
   $("t-lag").textContent = Math.round(totals.stream_lag_ms);
   const orders = overview.queues.find((q) => q.role === "orders");
   const dlq = overview.queues.find((q) => q.role === "dead_letter");
@@ -109,9 +110,13 @@ function renderSeries(series) {
   const points = series.points;
   const times = points.map((p) => p.t);
   const pick = (name) => points.map((p) => p[name]);
+  const recent = points.slice(-10);
+  $("t-items-rate").textContent = recent.length ?
+    (recent.reduce((sum, p) => sum + p.items, 0) / recent.length).toFixed(1) : "-";
   drawChart($("c-rate"), $("l-rate"), times, [
     { name: "requests", color: "#0b6bcb", values: pick("rps") },
     { name: "orders", color: "#1a7f37", values: pick("orders") },
+    { name: "items ORDERED", color: "#9a6700", values: pick("items") },
   ], "/s");
   drawChart($("c-latency"), $("l-latency"), times, [
     { name: "p50", color: "#1a7f37", values: pick("p50") },
