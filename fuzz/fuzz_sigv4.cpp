@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "aws/sigv4.h"
+#include "util/hash.h"
 
 namespace {
 
@@ -164,7 +165,7 @@ void check_header_form(const SignableRequest& original, const Credentials& creds
   Canonical c = parse_canonical(first.canonical_request, original.method);
   check(first.authorization.find("SignedHeaders=" + c.signed_names + ", ") != std::string::npos,
         "Authorization does not list the signed headers", first.authorization);
-  std::string payload_hash = sha256_hex(original.body);
+  std::string payload_hash = util::sha256_hex(original.body);
   for (auto it = original.headers.rbegin(); it != original.headers.rend(); ++it) {
     if (lower(it->first) == "x-amz-content-sha256") payload_hash = it->second;
   }
@@ -191,7 +192,7 @@ void check_query_form(const SignableRequest& original, const Credentials& creds,
   SignableRequest a;
   SigningResult first = sign_twice(presign, original, a, creds, options);
   Canonical c = parse_canonical(first.canonical_request, original.method);
-  check(c.payload_hash == sha256_hex(original.body), "wrong presigned payload hash",
+  check(c.payload_hash == util::sha256_hex(original.body), "wrong presigned payload hash",
         first.canonical_request);
   for (const auto& [name, value] : a.headers) {
     check(lower(name).rfind("x-amz-", 0) != 0, "x-amz header left in a presigned request", name);

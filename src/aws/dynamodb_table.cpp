@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "aws/dynamodb_table.h"
 
-#include <openssl/rand.h>
 #include <simdjson.h>
 
 #include <array>
-#include <random>
 #include <thread>
 
 #include "aws/dynamodb_internal.h"
 #include "model/dynamo_json.h"
+#include "util/random.h"
 
 namespace cartflow::aws {
 
@@ -125,20 +124,7 @@ Result<ports::WriteResult> write_result(const Result<std::string>& response) {
 // A ClientRequestToken for a transaction the caller gave none, as the SDKs fill this
 // idempotency token: the JsonClient's retries then re-send the same token, so a transaction
 // whose answer was lost is not applied twice. 32 hex digits of 128 random bits.
-std::string idempotency_token() {
-  std::array<unsigned char, 16> b{};
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
-    std::random_device rd;
-    for (auto& x : b) x = static_cast<unsigned char>(rd());
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char x : b) {
-    out += kHex[x >> 4];
-    out += kHex[x & 0x0f];
-  }
-  return out;
-}
+std::string idempotency_token() { return util::random_hex(16); }
 
 void backoff(int attempt) {
   std::this_thread::sleep_for(std::chrono::milliseconds(25 << std::min(attempt, 5)));

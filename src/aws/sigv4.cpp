@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "aws/sigv4.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <cctype>
 #include <ctime>
 #include <map>
+
+#include "util/hash.h"
+#include "util/hex.h"
 
 namespace cartflow::aws {
 namespace {
@@ -98,10 +97,10 @@ void erase_headers(HeaderList& headers, std::initializer_list<std::string_view> 
 }
 
 std::string signing_key(const Credentials& c, const SigningOptions& o) {
-  std::string k = hmac_sha256("AWS4" + c.secret_access_key, date_stamp(o.time));
-  k = hmac_sha256(k, o.region);
-  k = hmac_sha256(k, o.service);
-  return hmac_sha256(k, "aws4_request");
+  std::string k = util::hmac_sha256("AWS4" + c.secret_access_key, date_stamp(o.time));
+  k = util::hmac_sha256(k, o.region);
+  k = util::hmac_sha256(k, o.service);
+  return util::hmac_sha256(k, "aws4_request");
 }
 
 std::string scope(const SigningOptions& o) {
@@ -116,8 +115,8 @@ SigningResult compute(const SignableRequest& r, const Credentials& c, const Sign
                           canonical_query_string(r.query) + "\n" + headers.text + "\n" +
                           headers.signed_names + "\n" + payload_hash;
   out.string_to_sign = std::string(kAlgorithm) + "\n" + amz_date(o.time) + "\n" + scope(o) +
-                       "\n" + sha256_hex(out.canonical_request);
-  out.signature = hex(hmac_sha256(signing_key(c, o), out.string_to_sign));
+                       "\n" + util::sha256_hex(out.canonical_request);
+  out.signature = util::hex_encode(util::hmac_sha256(signing_key(c, o), out.string_to_sign));
   return out;
 }
 
@@ -141,17 +140,12 @@ std::string uri_encode(std::string_view text, bool keep_slash) {
 }
 
 std::string uri_decode(std::string_view text) {
-  auto hexval = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
+  using util::hex_digit;
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '%' && i + 2 < text.size() &&
-        hexval(text[i + 1]) >= 0 && hexval(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hexval(text[i + 1]) * 16 + hexval(text[i + 2])));
+        hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2])));
       i += 2;
     } else {
       out.push_back(text[i]);
@@ -214,7 +208,7 @@ SigningResult sign_headers(SignableRequest& request, const Credentials& credenti
   if (const std::string* h = find_header(request.headers, "x-amz-content-sha256")) {
     payload_hash = *h;
   } else {
-    payload_hash = sha256_hex(request.body);
+    payload_hash = util::sha256_hex(request.body);
     if (options.sign_body) request.headers.emplace_back("x-amz-content-sha256", payload_hash);
   }
   CanonicalHeaders headers = canonical_headers(request.headers);
@@ -252,37 +246,11 @@ SigningResult presign(SignableRequest& request, const Credentials& credentials,
   if (with_token && !options.omit_session_token) {
     request.query.emplace_back("X-Amz-Security-Token", credentials.session_token);
   }
-  SigningResult out = compute(request, credentials, options, sha256_hex(request.body), headers);
+  SigningResult out = compute(request, credentials, options, util::sha256_hex(request.body), headers);
   if (with_token && options.omit_session_token) {
     request.query.emplace_back("X-Amz-Security-Token", credentials.session_token);
   }
   request.query.emplace_back("X-Amz-Signature", out.signature);
-  return out;
-}
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
-}
-
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  return std::string(reinterpret_cast<const char*>(out), len);
-}
-
-std::string hex(std::string_view bytes) {
-  static const char* const kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (char ch : bytes) {
-    auto c = static_cast<unsigned char>(ch);
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
   return out;
 }
 

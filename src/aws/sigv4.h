@@ -84,12 +84,6 @@ std::string canonical_query_string(const HeaderList& query);
 // The canonical path for `path` (see SignableRequest::path).
 std::string canonical_path(std::string_view path, bool normalize);
 
-// Lowercase hex SHA-256 of `data`.
-std::string sha256_hex(std::string_view data);
-// Raw HMAC-SHA256.
-std::string hmac_sha256(std::string_view key, std::string_view data);
-// Lowercase hex of raw bytes.
-std::string hex(std::string_view bytes);
 // "20150830T123600Z".
 std::string amz_date(std::chrono::system_clock::time_point time);
 

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The SQS client's codec and local checks (sqs_internal.h), and the queue administration
 // calls of sqs_queue.h: open, create_queue, delete_queue, queue_arn.
-#include <openssl/evp.h>
-
 #include <charconv>
 
 #include "aws/config.h"
@@ -17,19 +15,6 @@ using model::Error;
 using model::Result;
 
 namespace sqs {
-
-std::string md5_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_md5(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < size; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xF]);
-  }
-  return out;
-}
 
 Error queue_error(std::string_view code, std::string_view message) {
   return Error::invalid(std::string(code) + ": " + std::string(message));

@@ -21,9 +21,6 @@ inline constexpr int kMaxBatchEntries = 10;
 inline constexpr std::size_t kMaxMessageBytes = 262'144;
 inline constexpr int kMaxWaitSeconds = 20;
 
-// Lowercase hex MD5 of `data`.
-std::string md5_hex(std::string_view data);
-
 // kInvalidArgument "<code>: <message>", as the embedded queue and to_model_error word them.
 model::Error queue_error(std::string_view code, std::string_view message);
 

@@ -5,6 +5,7 @@
 
 #include "aws/dynamodb_internal.h"
 #include "aws/sqs_internal.h"
+#include "util/hash.h"
 
 namespace cartflow::aws {
 
@@ -65,7 +66,7 @@ Result<ports::SendSuccess> SqsQueue::send(const ports::SendEntry& entry) {
   simdjson::dom::element doc;
   if (auto s = sqs::call_json(client_, "SendMessage", body + "}", parser, doc); !s) return std::move(s).error();
   ports::SendSuccess out{entry.id, sqs::string_of(doc, "MessageId"), sqs::string_of(doc, "MD5OfMessageBody")};
-  std::string expected = sqs::md5_hex(entry.body);
+  std::string expected = util::md5_hex(entry.body);
   if (out.md5_of_body != expected) return md5_mismatch(entry.id, out.md5_of_body, expected);
   return out;
 }
@@ -99,7 +100,7 @@ Result<ports::SendBatchResult> SqsQueue::send_batch(const std::vector<ports::Sen
         if (it == sent.end()) continue;
         std::size_t i = it->second;
         ports::SendSuccess ok{it->first, sqs::string_of(s, "MessageId"), sqs::string_of(s, "MD5OfMessageBody")};
-        std::string expected = sqs::md5_hex(entries[i].body);
+        std::string expected = util::md5_hex(entries[i].body);
         if (ok.md5_of_body != expected) {
           failures[i] = ports::BatchEntryFailure{ok.id, "MD5Mismatch",
                                                  md5_mismatch(ok.id, ok.md5_of_body, expected).message, false};
@@ -150,7 +151,7 @@ Result<std::vector<ports::Message>> SqsQueue::receive(const ports::ReceiveReques
     auto message = sqs::parse_message(m);
     if (!message) return std::move(message).error();
     // Corrupted on the way: leave it to come back after its visibility timeout.
-    if (message->md5_of_body != sqs::md5_hex(message->body)) continue;
+    if (message->md5_of_body != util::md5_hex(message->body)) continue;
     out.push_back(std::move(message).value());
   }
   return out;

@@ -2,17 +2,16 @@
 #include "aws/xray.h"
 
 #include <netdb.h>
-#include <openssl/rand.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <random>
 
 #include "aws/retry.h"
 #include "model/dynamo_json.h"
+#include "util/random.h"
 
 namespace cartflow::aws {
 namespace {
@@ -202,20 +201,7 @@ std::optional<TraceHeader> Tracer::current() const {
   return current_;
 }
 
-std::string Tracer::new_id() {
-  unsigned char bytes[8];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
-    std::random_device device;
-    for (auto& b : bytes) b = static_cast<unsigned char>(device());
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(16, '0');
-  for (std::size_t i = 0; i < sizeof bytes; ++i) {
-    id[2 * i] = kHex[bytes[i] >> 4];
-    id[2 * i + 1] = kHex[bytes[i] & 0xf];
-  }
-  return id;
-}
+std::string Tracer::new_id() { return util::random_hex(8); }
 
 void Tracer::send(const AwsSubsegment& s) const {
   const std::string datagram = daemon_datagram(s);

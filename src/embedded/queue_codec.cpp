@@ -1,27 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "embedded/queue_codec.h"
 
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-
-#include <array>
 #include <charconv>
 
 namespace cartflow::embedded::queue_codec {
 
 namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
-
-std::string to_hex(const unsigned char* data, std::size_t size) {
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(kHex[data[i] >> 4]);
-    out.push_back(kHex[data[i] & 0xF]);
-  }
-  return out;
-}
 
 void put_u32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
@@ -55,35 +39,6 @@ bool parse_int(std::string_view s, std::int64_t& v) {
 }
 
 }  // namespace
-
-std::string md5_hex(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_md5(), nullptr) != 1) {
-    return {};
-  }
-  return to_hex(digest.data(), size);
-}
-
-model::Result<std::string> uuid_v4() {
-  std::array<unsigned char, 16> b{};
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
-    return model::Error::internal("random generator failed");
-  }
-  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // version 4
-  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
-  std::string hex = to_hex(b.data(), b.size());
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20);
-}
-
-model::Result<std::string> nonce() {
-  std::array<unsigned char, 16> b{};
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
-    return model::Error::internal("random generator failed");
-  }
-  return to_hex(b.data(), b.size());
-}
 
 std::string format_receipt(const ReceiptHandle& handle) {
   return "cf1-" + std::to_string(handle.queue_id) + "-" + std::to_string(handle.row_id) + "-" +

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Private to the embedded queue: identifiers, digests and the stored form of message
-// attributes. All functions are thread-safe.
+// Private to the embedded queue: receipt handles and the stored form of message attributes
+// (ids, nonces and digests come from util). All functions are thread-safe.
 
 #include <cstdint>
 #include <optional>
@@ -14,18 +14,11 @@
 
 namespace cartflow::embedded::queue_codec {
 
-// Lowercase hex MD5 of `data` (MD5OfMessageBody).
-std::string md5_hex(std::string_view data);
-// A random UUID v4, lowercase ("MessageId"). Fails with kInternal if the CSPRNG fails.
-model::Result<std::string> uuid_v4();
-// 32 random hex characters: the per-receive nonce of a receipt handle.
-model::Result<std::string> nonce();
-
 // A receipt handle names the queue, the message row and the nonce of one receive.
 struct ReceiptHandle {
   std::int64_t queue_id = 0;
   std::int64_t row_id = 0;
-  std::string nonce;
+  std::string nonce;  // 32 random hex characters (util::random_hex(16)), one per receive
 };
 std::string format_receipt(const ReceiptHandle& handle);
 // nullopt for anything format_receipt did not produce.

@@ -7,6 +7,8 @@
 
 #include "embedded/queue_codec.h"
 #include "embedded/queue_rules.h"
+#include "util/hash.h"
+#include "util/random.h"
 
 namespace cartflow::embedded {
 
@@ -140,9 +142,7 @@ Status SqliteQueue::insert_messages(const std::vector<const ports::SendEntry*>& 
   std::vector<PreparedMessage> rows;
   rows.reserve(entries.size());
   for (const ports::SendEntry* e : entries) {
-    auto id = queue_codec::uuid_v4();
-    if (!id.ok()) return std::move(id).error();
-    rows.push_back({e, std::move(*id), queue_codec::md5_hex(e->body),
+    rows.push_back({e, util::uuid_v4(), util::md5_hex(e->body),
                     queue_codec::encode_attributes(e->attributes)});
   }
   const std::int64_t now = clock_.now_ms();
@@ -279,9 +279,7 @@ Result<std::int64_t> SqliteQueue::redrive_all(const std::string& destination) {
         "WHERE id = ?1");
     if (!update.ok()) return std::move(update).error();
     for (std::int64_t row : rows) {
-      auto message_id = queue_codec::uuid_v4();
-      if (!message_id.ok()) return std::move(message_id).error();
-      (*update)->bind(1, row).bind(2, dest_id).bind_text(3, *message_id).bind(4, now).bind(
+      (*update)->bind(1, row).bind(2, dest_id).bind_text(3, util::uuid_v4()).bind(4, now).bind(
           5, now + dest_delay_ms);
       if (Status s = (*update)->run(); !s.ok()) return s;
       (*update)->reset();

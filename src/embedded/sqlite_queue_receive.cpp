@@ -7,6 +7,7 @@
 #include "embedded/queue_codec.h"
 #include "embedded/queue_rules.h"
 #include "embedded/sqlite_queue.h"
+#include "util/random.h"
 
 namespace cartflow::embedded {
 
@@ -155,15 +156,14 @@ Result<std::vector<ports::Message>> SqliteQueue::receive_now(int max_messages, i
           moved = true;
           continue;
         }
-        auto nonce = queue_codec::nonce();
-        if (!nonce.ok()) return std::move(nonce).error();
         m.receive_count += 1;
         if (m.first_receive_timestamp_ms == 0) m.first_receive_timestamp_ms = now;
         (*deliver)->bind(1, row.id).bind(2, m.first_receive_timestamp_ms).bind(3, hidden_until);
-        (*deliver)->bind_text(4, *nonce);
+        std::string nonce = util::random_hex(16);
+        (*deliver)->bind_text(4, nonce);
         if (Status s = (*deliver)->run(); !s.ok()) return s;
         (*deliver)->reset();
-        m.receipt_handle = queue_codec::format_receipt({id_, row.id, std::move(*nonce)});
+        m.receipt_handle = queue_codec::format_receipt({id_, row.id, std::move(nonce)});
         out.push_back(std::move(m));
       }
       if (!moved) break;

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // SqliteTable::transact_write: all actions run in one savepoint of the group commit, so they
 // commit together or not at all; ClientRequestToken makes retries idempotent for 10 minutes.
-#include <openssl/evp.h>
-
 #include <set>
 #include <string>
 
 #include "embedded/sqlite_table.h"
 #include "embedded/table_codec.h"
 #include "embedded/table_internal.h"
+#include "util/hash.h"
 
 namespace cartflow::embedded {
 
@@ -56,10 +55,7 @@ std::string request_digest(const std::vector<ports::TransactAction>& actions) {
     encode_item(values, text);
     for (const auto& [placeholder, name] : r.names()) text += placeholder + "=" + name + ";";
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<const char*>(digest), size);
+  return util::sha256(text);
 }
 
 std::string cancellation_message(const std::vector<model::CancellationReason>& reasons) {

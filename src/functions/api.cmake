@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # Build pieces of the api handler, included from src/CMakeLists.txt after the functions layer:
-# OpenSSL (UUIDs, SHA-256 of idempotent requests) and the OpenAPI document embedded at build
+# util (UUIDs, SHA-256 of idempotent requests) and the OpenAPI document embedded at build
 # time (openapi.yaml -> YAML and JSON byte arrays).
 if(TARGET cartflow_functions)
   find_package(Python3 REQUIRED COMPONENTS Interpreter)
@@ -15,5 +15,5 @@ if(TARGET cartflow_functions)
     COMMENT "Embedding openapi.yaml (YAML and JSON)"
     VERBATIM)
   target_sources(cartflow_functions PRIVATE ${_openapi_cpp})
-  target_link_libraries(cartflow_functions PRIVATE OpenSSL::Crypto)
+  target_link_libraries(cartflow_functions PRIVATE cartflow_util)
 endif()

@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Response builders, body and parameter parsing, page tokens and ids for the api routes.
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-
 #include <array>
-#include <cstdio>
-#include <random>
 
 #include "domain/product.h"
 #include "functions/api_internal.h"
@@ -152,38 +147,6 @@ void append_public_items(std::string& out, std::vector<model::Item>& items) {
     out += model::to_plain_json(domain::public_view(std::move(items[i])));
   }
   out += ']';
-}
-
-std::string uuid_v4() {
-  std::array<unsigned char, 16> b{};
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
-    // OpenSSL's generator failing is exceptional; the OS source is as good.
-    std::random_device rd;
-    for (auto& x : b) x = static_cast<unsigned char>(rd());
-  }
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += kHex[b[i] >> 4];
-    out += kHex[b[i] & 0x0f];
-  }
-  return out;
-}
-
-std::string sha256_hex(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < size; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0x0f];
-  }
-  return out;
 }
 
 }  // namespace cartflow::functions::api

@@ -9,6 +9,7 @@
 #include "functions/api_openapi.h"
 #include "functions/api_router.h"
 #include "model/dynamo_json.h"
+#include "util/random.h"
 
 namespace cartflow::functions {
 
@@ -88,7 +89,7 @@ ApiResponse ApiHandler::decode_and_serve(const events::ApiGatewayRequest& event,
   request.path = event.path;
   request.request_id = event.request_context.request_id;
   if (request.request_id.empty()) request.request_id = context.request_id;
-  if (request.request_id.empty()) request.request_id = generated_id = api::uuid_v4();
+  if (request.request_id.empty()) request.request_id = generated_id = util::fast_uuid_v4();
   request.source_ip = event.request_context.source_ip;
   request.api_key = event.request_context.api_key;
   // headers (last value) win over multiValueHeaders' last value, as header() always read them.

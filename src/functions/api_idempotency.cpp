@@ -5,6 +5,7 @@
 #include "domain/time.h"
 #include "model/dynamo_json.h"
 #include "model/expression.h"
+#include "util/hash.h"
 
 namespace cartflow::functions::api {
 
@@ -46,7 +47,7 @@ Idempotency::Idempotency(RequestContext& ctx) : ctx_(ctx) {
   if (auto parsed = model::parse_plain_json(ctx.body); parsed.ok()) {
     canonical = model::to_plain_json(*parsed);
   }
-  hash_ = sha256_hex(std::string(ctx.request.method) + "\n" + std::string(ctx.request.path) + "\n" +
+  hash_ = util::sha256_hex(std::string(ctx.request.method) + "\n" + std::string(ctx.request.path) + "\n" +
                      canonical);
   auto record = ctx.table.get(ports::GetRequest{record_key(*key_), true, std::nullopt});
   if (!record.ok()) {

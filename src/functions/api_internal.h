@@ -72,11 +72,6 @@ model::Result<std::vector<model::Item>> query_all(ports::Table& table, ports::Qu
 // is moved from, not copied).
 void append_public_items(std::string& out, std::vector<model::Item>& items);
 
-// Random UUID v4 (OpenSSL RAND_bytes), lower-case hex with dashes.
-std::string uuid_v4();
-// Lower-case hex SHA-256 of `data`.
-std::string sha256_hex(std::string_view data);
-
 // Routes.
 ApiResponse load_products(RequestContext& ctx);
 ApiResponse list_products(RequestContext& ctx);

@@ -11,6 +11,7 @@
 #include "functions/api_internal.h"
 #include "model/dynamo_json.h"
 #include "model/expression.h"
+#include "util/random.h"
 
 namespace cartflow::functions::api {
 
@@ -98,7 +99,7 @@ ApiResponse place_order(RequestContext& ctx) {
   if (!products.ok()) return store_error(ctx, products.error());
 
   std::int64_t now = ctx.clock.now_ms();
-  auto built = domain::build_order(request, open, *products, uuid_v4(), domain::iso8601_ms(now));
+  auto built = domain::build_order(request, open, *products, util::uuid_v4(), domain::iso8601_ms(now));
   if (auto* e = std::get_if<domain::FieldError>(&built)) return field_error(ctx, *e);
   const auto& order = std::get<domain::Order>(built);
   if (auto mismatch = domain::check_order_total(request, order)) {

@@ -1,16 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "functions/api_request.h"
 
+#include "util/hex.h"
+
 namespace cartflow::functions {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -68,9 +63,9 @@ std::string percent_decode(std::string_view text, bool plus_as_space) {
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-        hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+    if (c == '%' && i + 2 < text.size() && util::hex_digit(text[i + 1]) >= 0 &&
+        util::hex_digit(text[i + 2]) >= 0) {
+      out += static_cast<char>(util::hex_digit(text[i + 1]) * 16 + util::hex_digit(text[i + 2]));
       i += 2;
     } else if (c == '+' && plus_as_space) {
       out += ' ';

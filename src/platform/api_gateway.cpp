@@ -4,14 +4,11 @@
 #include <algorithm>
 #include <iterator>
 
-#include <openssl/rand.h>
-
 #include <chrono>
-#include <cstdint>
-#include <cstring>
 
 #include "functions/api_router.h"
 #include "platform/api_gateway_event.h"
+#include "util/random.h"
 
 namespace cartflow::platform {
 
@@ -30,52 +27,7 @@ std::string json_message(std::string_view message) {
 
 }  // namespace
 
-std::string new_request_id() {
-  // xoshiro256** per thread, seeded once from the OS (RAND_bytes; the address of the state and
-  // the clock only if that ever fails, to stay unique across threads).
-  struct Generator {
-    std::uint64_t s[4];
-    Generator() {
-      if (RAND_bytes(reinterpret_cast<unsigned char*>(s), sizeof s) != 1) {
-        const auto t = static_cast<std::uint64_t>(
-            std::chrono::steady_clock::now().time_since_epoch().count());
-        s[0] = t;
-        s[1] = reinterpret_cast<std::uintptr_t>(this);
-        s[2] = t ^ 0x9E3779B97F4A7C15ull;
-        s[3] = 0xD1B54A32D192ED03ull;
-      }
-    }
-    static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-    std::uint64_t next() {
-      const std::uint64_t result = rotl(s[1] * 5, 7) * 9;
-      const std::uint64_t t = s[1] << 17;
-      s[2] ^= s[0];
-      s[3] ^= s[1];
-      s[1] ^= s[2];
-      s[0] ^= s[3];
-      s[2] ^= t;
-      s[3] = rotl(s[3], 45);
-      return result;
-    }
-  };
-  thread_local Generator generator;
-  unsigned char b[16];
-  const std::uint64_t hi = generator.next();
-  const std::uint64_t lo = generator.next();
-  std::memcpy(b, &hi, 8);
-  std::memcpy(b + 8, &lo, 8);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(36, '-');
-  std::size_t o = 0;
-  for (std::size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) ++o;
-    out[o++] = kHex[b[i] >> 4];
-    out[o++] = kHex[b[i] & 0x0F];
-  }
-  return out;
-}
+std::string new_request_id() { return util::fast_uuid_v4(); }
 
 ApiGateway::ApiGateway(functions::ApiRequestHandler& handler, ApiKeyStore* keys, const ports::Clock& clock,
                        MetricsRegistry& metrics, ApiGatewayOptions options,

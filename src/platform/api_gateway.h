@@ -105,8 +105,8 @@ class ApiGateway {
   std::vector<std::unique_ptr<RouteSeries>> route_series_;  // by index in api_routes()
 };
 
-// A random UUID v4, lower-case with dashes: API Gateway's request id form. From a per-thread
-// generator seeded once from the OS (request ids need to be unique, not secret). Thread-safe.
+// A random UUID v4, lower-case with dashes: API Gateway's request id form. util::fast_uuid_v4
+// (request ids need to be unique, not secret). Thread-safe.
 std::string new_request_id();
 
 }  // namespace cartflow::platform

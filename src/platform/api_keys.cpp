@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/api_keys.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
 
 #include "embedded/database.h"
+#include "util/hash.h"
+#include "util/random.h"
 
 namespace cartflow::platform {
 
@@ -24,22 +22,6 @@ constexpr std::string_view kBase62 =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 constexpr std::size_t kSecretLength = 40;
 constexpr std::size_t kIdLength = 10;
-
-// `length` characters drawn uniformly from `alphabet` (rejection sampling: no modulo bias).
-Result<std::string> random_string(std::string_view alphabet, std::size_t length) {
-  const unsigned limit = 256 - (256 % alphabet.size());
-  std::string out;
-  unsigned char buf[64];
-  while (out.size() < length) {
-    if (RAND_bytes(buf, sizeof buf) != 1) return Error::internal("RAND_bytes failed");
-    for (unsigned char b : buf) {
-      if (b >= limit) continue;
-      out += alphabet[b % alphabet.size()];
-      if (out.size() == length) break;
-    }
-  }
-  return out;
-}
 
 std::string format_rate(double rate) {
   char buf[40];
@@ -108,10 +90,7 @@ Status validate(const UsagePlan& plan) {
 }
 
 std::string api_key_hash(std::string_view secret) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(secret.data(), secret.size(), digest, &length, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<const char*>(digest), length);
+  return util::sha256(secret);
 }
 
 Result<std::unique_ptr<ApiKeyStore>> ApiKeyStore::open(embedded::Database& database,
@@ -158,18 +137,16 @@ Result<CreatedApiKey> ApiKeyStore::create(std::string_view name, const UsagePlan
   if (name.empty() || name.size() > 128) {
     return Error::invalid("key name must have 1 to 128 characters");
   }
-  auto secret = random_string(kBase62, kSecretLength);
-  if (!secret.ok()) return std::move(secret).error();
-  auto id = random_string("0123456789abcdefghijklmnopqrstuvwxyz", kIdLength);
-  if (!id.ok()) return std::move(id).error();
+  const std::string secret = util::random_string(kBase62, kSecretLength);
+  const std::string id = util::random_string("0123456789abcdefghijklmnopqrstuvwxyz", kIdLength);
 
   Cached k;
-  k.key.id = *id;
+  k.key.id = id;
   k.key.name = std::string(name);
   k.key.created_ms = clock_.now_ms();
   k.key.plan = plan;
   k.key.admin = admin;
-  k.hash = api_key_hash(*secret);
+  k.hash = api_key_hash(secret);
   Status s = database_.write([&](embedded::Connection& c) -> Status {
     auto stmt = c.prepare(
         "INSERT INTO api_keys(id, name, key_hash, created_ms, revoked_ms, rate, burst, "
@@ -187,7 +164,7 @@ Result<CreatedApiKey> ApiKeyStore::create(std::string_view name, const UsagePlan
     return (*stmt)->run();
   });
   if (!s.ok()) return std::move(s).error();
-  CreatedApiKey created{k.key, std::move(*secret)};
+  CreatedApiKey created{k.key, secret};
   std::lock_guard lock(mutex_);
   keys_.push_back(std::move(k));
   update_any_quota();
@@ -248,9 +225,7 @@ std::optional<ApiKey> ApiKeyStore::find_active(std::string_view secret, bool adm
   // Every key is compared, match or not, so timing reveals neither the key nor its position.
   const Cached* found = nullptr;
   for (const Cached& k : keys_) {
-    const bool equal = k.hash.size() == hash.size() &&
-                       CRYPTO_memcmp(k.hash.data(), hash.data(), hash.size()) == 0;
-    if (equal) found = &k;
+    if (util::constant_time_equal(k.hash, hash)) found = &k;
   }
   if (found == nullptr || found->key.revoked || found->key.admin != admin) return std::nullopt;
   return found->key;

@@ -8,10 +8,11 @@
 // API Gateway refuses them, and the console refuses every key that is not admin, so a
 // storefront's key never reaches the console and an admin key never sits in a storefront.
 //
-// Secrets: a key's secret is 40 base62 characters from OpenSSL RAND_bytes (~238 bits). It is
-// returned once by create() and stored only as its SHA-256 (no salt is needed for a random
-// secret of that strength). authenticate() compares the hash of the presented value with every
-// active key's hash using CRYPTO_memcmp, so the time taken does not depend on which bytes match.
+// Secrets: a key's secret is 40 base62 characters from util::random_string (OpenSSL RAND_bytes,
+// ~238 bits). It is returned once by create() and stored only as its SHA-256 (no salt is needed
+// for a random secret of that strength). authenticate() compares the hash of the presented value
+// with every active key's hash using util::constant_time_equal, so the time taken does not
+// depend on which bytes match.
 // Secrets are never logged, listed or kept in memory after create() returns.
 //
 // Threading: thread-safe. Keys are cached in memory (loaded by open(), updated by create() and

@@ -3,13 +3,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <unordered_map>
 #include <utility>
 
 #include "events/batch_response.h"
 #include "events/dynamodb_stream.h"
 #include "platform/stream_mapping_failure.h"
+#include "util/random.h"
 
 namespace cartflow::platform {
 
@@ -44,8 +44,7 @@ StreamMapping::StreamMapping(StreamMappingConfig config, ports::ChangeStream& st
       own_logger_(logger == nullptr
                       ? std::make_unique<functions::Logger>("cartflow", functions::stderr_sink())
                       : nullptr),
-      logger_(logger == nullptr ? *own_logger_ : *logger),
-      random_(std::random_device{}()) {}
+      logger_(logger == nullptr ? *own_logger_ : *logger) {}
 
 Result<std::unique_ptr<StreamMapping>> StreamMapping::create(StreamMappingConfig config,
                                                              ports::ChangeStream& stream,
@@ -224,7 +223,7 @@ StreamMapping::Outcome StreamMapping::invoke(const Pending& p, const std::vector
   event.records.reserve(list.size());
   for (std::size_t i : list) event.records.push_back(p.lambda[i]);
   functions::InvocationContext ctx;
-  ctx.request_id = new_request_id();
+  ctx.request_id = util::fast_uuid_v4();
   ctx.invoked_function_arn = config_.function_arn;
   MappingStats::add(stats_.batches);
   MappingStats::add(stats_.records, list.size());
@@ -253,7 +252,7 @@ bool StreamMapping::send_on_failure(const Pending& p, const std::vector<std::siz
   MappingStats::add(stats_.on_failure_records, list.size());
   if (config_.on_failure == nullptr) return true;  // no destination: the records are dropped
   OnFailureInfo info;
-  info.request_id = new_request_id();
+  info.request_id = util::fast_uuid_v4();
   info.function_arn = config_.function_arn;
   info.condition = condition;
   info.approximate_invoke_count = invoke_count;
@@ -319,19 +318,6 @@ bool StreamMapping::sleep_backoff(int failures) {
   delay = std::min(delay, config_.retry_backoff_max);
   std::unique_lock lock(mutex_);
   return !wake_.wait_for(lock, delay, [this] { return stopping_.load(); });
-}
-
-std::string StreamMapping::new_request_id() {
-  std::uniform_int_distribution<std::uint64_t> d;
-  const std::uint64_t a = d(random_);
-  const std::uint64_t b = d(random_);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx",
-                static_cast<unsigned>(a >> 32), static_cast<unsigned>((a >> 16) & 0xffff),
-                static_cast<unsigned>(a & 0xfff),
-                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return buf;
 }
 
 }  // namespace cartflow::platform

@@ -26,7 +26,6 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -94,7 +93,6 @@ class StreamMapping {
   bool resolve(Pending& p, std::size_t index);
   model::Status commit(Pending& p, std::size_t count);
   bool sleep_backoff(int failures);
-  std::string new_request_id();
 
   const StreamMappingConfig config_;
   ports::ChangeStream& stream_;
@@ -111,7 +109,6 @@ class StreamMapping {
   std::condition_variable wake_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
-  std::mt19937_64 random_;  // used by the delivering thread only
 };
 
 }  // namespace cartflow::platform
