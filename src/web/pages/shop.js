@@ -18,6 +18,9 @@ const state = {
   orders: [],
 };
 
+// The order's refusals that mean the server's cart is not the one the page shows.
+const CART_CHANGED_CODES = ["CART_CHANGED", "ITEM_NOT_IN_CART", "QUANTITY_MISMATCH"];
+
 class ApiError extends Error {
   constructor(status, body) {
     super(describe(status, body));
@@ -35,7 +38,10 @@ function describe(status, body) {
   if (code === "ORDER_TOTAL_MISMATCH") {
     return `The total changed (422): the server computes ${money(body.computed_total)}. Check the cart and order again.`;
   }
-  if (code === "CART_CHANGED") return "The cart changed while ordering (409): review it and order again.";
+  if (CART_CHANGED_CODES.includes(code)) {
+    const when = status === 409 ? "while the order was placed" : "elsewhere";
+    return `The cart changed ${when} (${status} ${code}): nothing was ordered. The cart is shown as it is now; review it and order again.`;
+  }
   if (code === "ORDER_NOT_CANCELLABLE") return "This order can no longer be cancelled (409).";
   return `${text} (${status}${code ? " " + code : ""})`;
 }
@@ -235,12 +241,25 @@ async function removeFromCart(productId) {
 
 // The order carries the total the page shows; the server computes its own and refuses a
 // different one (422 ORDER_TOTAL_MISMATCH), so a shopper never pays a total they did not see.
+// The button is off while the order is on its way, so a double click orders once. When the
+// server's cart is not the one shown (409 CART_CHANGED, 422 ITEM_NOT_IN_CART or
+// QUANTITY_MISMATCH), the cart is loaded again before the error is shown.
 async function placeOrder() {
-  const order = await api("POST", "/order", {
-    user_id: userId(),
-    order_total: cartTotal(),
-    order_items: state.cart.map((i) => ({ productId: i.productId, quantity: i.quantity })),
-  });
+  $("place-order").disabled = true;
+  let order;
+  try {
+    order = await api("POST", "/order", {
+      user_id: userId(),
+      order_total: cartTotal(),
+      order_items: state.cart.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+    });
+  } catch (e) {
+    if (CART_CHANGED_CODES.includes(e.body && e.body.code)) {
+      await loadCart().catch(() => {});
+    }
+    renderCart();
+    throw e;
+  }
   showNotice(`Order ${order.order_id} placed: ${money(order.order_total)} (computed by the server).`);
   await Promise.all([loadCart(), loadOrders()]);
 }
