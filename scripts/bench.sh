@@ -4,8 +4,8 @@
 # repetitions, aggregates only, JSON to build/bench/), the HTTP benchmark (wrk against
 # `cartflow serve` and nginx, bench/http_bench.sh), Lambda start and memory against the Python
 # peers (bench/lambda_bench.py; the package of `make lambda` when it is there), the pipeline
-# benchmark (build/release/bench/pipeline_bench); then writes docs/PERFORMANCE.md and prints one
-# table.
+# benchmark (build/release/bench/pipeline_bench), the page load of / and /console in headless
+# Chromium (bench/page_load.mjs); then writes docs/PERFORMANCE.md and prints one table.
 # Bounded: each micro-benchmark program has a time limit; the whole run takes about 5 minutes,
 # plus up to 7 for the Lambda section (4 at a load average of 20 on 2 CPUs).
 #   BENCH_SECONDS   seconds per wrk run (default 10)
@@ -73,7 +73,14 @@ else
   echo "bench: $build/bench/pipeline_bench missing (run make build)"
 fi
 
-# 5. docs/PERFORMANCE.md and the summary table.
+# 5. Page load of the storefront and the console in headless Chromium (skipped without Chromium
+#    or the npm peers of tests/peers).
+commands+=("node bench/page_load.mjs build/release/cartflow build/bench/page_load.json 20")
+echo "bench: page_load"
+timeout 180 node bench/page_load.mjs "$build/cartflow" "$out/page_load.json" 20 \
+  || echo "bench: the page load benchmark failed or was skipped"
+
+# 6. docs/PERFORMANCE.md and the summary table.
 printf '%s\n' "${commands[@]}" >"$out/commands.txt"
 BENCH_ROOT=$root BENCH_BUILD_NAME=${BENCH_BUILD:-build/release} BENCH_OUT=$out BENCH_ELAPSED=$(( $(date +%s) - started )) BENCH_SECONDS=$seconds \
   python3 - "$root/docs/PERFORMANCE.md" <<'PY'
@@ -138,6 +145,7 @@ try:
     pipeline = json.loads(open(os.path.join(out, "pipeline.json")).read())
 except Exception:
     pass
+pages = load(os.path.join(out, "page_load.json"))
 commands = open(os.path.join(out, "commands.txt")).read().strip().splitlines()
 sys.dont_write_bytecode = True  # no __pycache__ in bench/
 sys.path.insert(0, os.path.join(os.environ["BENCH_ROOT"], "bench"))
@@ -175,6 +183,12 @@ if "cartflow_order" in http and cpu_per_request_us(http["cartflow_order"]) is no
 if pipeline:
     summary.append(("Pipeline sustained", f"{pipeline['sustained_orders_per_s']:,.0f} orders/s emptied", "-", ""))
     summary.append(("Pipeline lag at half rate", f"p50 {pipeline['lag_p50_ms']:.1f} ms, p99 {pipeline['lag_p99_ms']:.1f} ms ({pipeline['half_rate_orders_per_s']:,.0f} orders/s)", "-", "p99 ≤ 10 ms (aim 5)"))
+if pages:
+    for name, url in (("storefront", "/"), ("console", "/console")):
+        m = pages["pages"][name]["no_cache"]
+        summary.append((f"Page load {url} (Chromium, no cache)",
+                        f"loadEventEnd p50 {m['load']['p50']:.0f} ms, p95 {m['load']['p95']:.0f} ms; data drawn p50 {m['content']['p50']:.0f} ms",
+                        "-", "< 200 ms"))
 if lambda_data:
     summary.extend(lambda_report.summary_rows(lambda_data))
 zip_path = os.path.join(os.environ["BENCH_ROOT"], "build", "lambda", "cartflow-x86_64.zip")
@@ -259,6 +273,26 @@ if pipeline:
     L.append(f"| orders not completed | {pipeline['incomplete']} |")
 else:
     L.append("Not measured in this run (the pipeline benchmark failed or is not built).")
+L.append("")
+L.append("## Pages in Chromium")
+L.append("")
+if pages:
+    L.append(f"`bench/page_load.mjs`: headless {pages['chromium']} (puppeteer-core) on loopback against")
+    L.append("`cartflow serve` (sample catalog, fresh database), the key already in `localStorage`; each")
+    L.append(f"page loaded {pages['loads']} times after a warm-up, without the browser's cache (every file sent")
+    L.append("again) and with it (files revalidated, 304). Milliseconds since the navigation started: the")
+    L.append("HTML received (`responseEnd`), the load event done (`loadEventEnd`: style sheet and scripts")
+    L.append("fetched and run), the first API data drawn (a product card, the console's first tile).")
+    L.append(f"Load average (1 min) at the end of the run: {pages['loadavg_1min']:.1f} on {pages['cpus']} CPUs.")
+    L.append("")
+    L.append("| page | cache | HTML p50 | load p50 | load p95 | load max | data drawn p50 | data drawn p95 |")
+    L.append("|---|---|---|---|---|---|---|---|")
+    for name, url in (("storefront", "/"), ("console", "/console")):
+        for mode, label in (("no_cache", "none"), ("cached", "304")):
+            m = pages["pages"][name][mode]
+            L.append(f"| `{url}` | {label} | {m['html']['p50']:.1f} ms | {m['load']['p50']:.1f} ms | {m['load']['p95']:.1f} ms | {m['load']['max']:.1f} ms | {m['content']['p50']:.1f} ms | {m['content']['p95']:.1f} ms |")
+else:
+    L.append("Not measured in this run (no Chromium or npm peers, or bench/page_load.mjs failed).")
 L.append("")
 L.append("## Micro-benchmarks (Google Benchmark, median of 3 repetitions)")
 L.append("")

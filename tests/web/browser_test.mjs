@@ -7,10 +7,9 @@
 // Exit 0 on success, 1 on a failed check, 77 when Chromium or puppeteer-core is missing.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { Serve, check, launchBrowser, newPage, requirePeers } from "./serve.mjs";
+import { check, newPage, runWithServe } from "./serve.mjs";
 
 const [binary, seedHelper, scenario] = process.argv.slice(2);
-const puppeteer = requirePeers();
 const failures = [];
 
 const text = (page, selector) => page.$eval(selector, (e) => e.textContent.trim());
@@ -322,13 +321,7 @@ const scenarios = {
   refused_key: refusedKey,
 };
 
-const serve = new Serve(binary);
-let browser;
-let code = 0;
-try {
-  serve.run("catalog", "load");
-  await serve.start();
-  browser = await launchBrowser(puppeteer);
+await runWithServe(binary, scenario, async (browser, serve) => {
   if (scenario.startsWith("screenshots:")) {
     await screenshots(browser, serve, scenario.slice("screenshots:".length));
   } else {
@@ -336,13 +329,4 @@ try {
     await scenarios[scenario](browser, serve);
   }
   if (failures.length) throw new Error(failures.join("\n"));
-  console.log(`${scenario}: ok`);
-} catch (e) {
-  console.error(`${scenario}: ${e.stack || e}`);
-  if (serve.stderr) console.error("serve stderr:\n" + serve.stderr.slice(-4000));
-  code = 1;
-} finally {
-  if (browser) await browser.close();
-  await serve.cleanup();
-}
-process.exit(code);
+});

@@ -89,6 +89,32 @@ export class Serve {
   }
 }
 
+// Runs `body(browser, serve)` against a `serve` started on a fresh database with the sample
+// catalog and a headless Chromium; prints "LABEL: ok", or the error and the end of serve's
+// stderr; closes both, removes the database and exits: 0, 1 on an error, 77 when Chromium or
+// puppeteer-core is missing.
+export async function runWithServe(binary, label, body) {
+  const puppeteer = requirePeers();
+  const serve = new Serve(binary);
+  let browser;
+  let code = 0;
+  try {
+    serve.run("catalog", "load");
+    await serve.start();
+    browser = await launchBrowser(puppeteer);
+    await body(browser, serve);
+    console.log(`${label}: ok`);
+  } catch (e) {
+    console.error(`${label}: ${e.stack || e}`);
+    if (serve.stderr) console.error("serve stderr:\n" + serve.stderr.slice(-4000));
+    code = 1;
+  } finally {
+    if (browser) await browser.close();
+    await serve.cleanup();
+  }
+  process.exit(code);
+}
+
 export async function launchBrowser(puppeteer) {
   return puppeteer.launch({
     executablePath: CHROMIUM,
