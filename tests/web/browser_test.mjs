@@ -288,32 +288,47 @@ async function page_error(page, fragment) {
   await page.waitForFunction((f) => document.querySelector("#error").textContent.includes(f), {}, fragment);
 }
 
+// docs/web-storefront.png: an order just placed in the page (its notice, the history), two more
+// products in the cart. docs/web-console.png: the pipeline and the charts while orders and
+// catalog reads keep coming, a dead letter's body shown.
 async function screenshots(browser, serve, dir) {
   const products = (await serve.api("GET", "/products?limit=3")).body.products;
-  for (const [i, p] of products.entries()) {
+  await serve.api("POST", "/cart/shopper1", { product_id: products[0].productId, quantity: 2 });
+  const shop = await openShop(browser, serve, "shopper1");
+  await waitForCart(shop, 1);
+  await shop.click("#place-order");
+  await shop.waitForSelector('#orders tr[data-status="ORDERED"]');
+  for (const [i, p] of products.slice(1).entries()) {
     await serve.api("POST", "/cart/shopper1", { product_id: p.productId, quantity: i + 1 });
   }
-  await serve.api("POST", "/order", { user_id: "shopper1", order_items: [products[0].productId] });
-  const shop = await openShop(browser, serve, "shopper1");
-  await shop.waitForSelector('#orders tr[data-status="ORDERED"]');
+  await shop.evaluate(() => loadCart());
   await waitForCart(shop, 2);
+  await shop.setViewport({ width: 1280, height: 600 });
   await shop.screenshot({ path: path.join(dir, "web-storefront.png") });
+
   await seedDeadLetter(serve, "erin");
   const con = await openConsole(browser, serve);
-  // Some traffic over a few sampled seconds, for the charts.
-  for (let second = 0; second < 12; second++) {
-    for (let i = 0; i < 5 + 3 * (second % 4); i++) await serve.api("GET", "/products?limit=5");
-    if (second % 3 === 0) {
-      const p = (await serve.api("GET", "/products?limit=1")).body.products[0];
-      await serve.api("POST", `/cart/u${second}`, { product_id: p.productId, quantity: 1 });
+  let traffic = true;
+  const shoppers = (async () => {
+    for (let second = 0; traffic; second++) {
+      for (let i = 0; i < 5 + 3 * (second % 4); i++) await serve.api("GET", "/products?limit=5");
+      for (const p of products.slice(0, 1 + (second % 3))) {  // 1 to 3 cart items per order
+        await serve.api("POST", `/cart/u${second}`, { product_id: p.productId, quantity: 1 });
+      }
       await serve.api("POST", "/order", { user_id: `u${second}` });
+      await new Promise((r) => setTimeout(r, 1000));
     }
-    await new Promise((r) => setTimeout(r, 1000));
+  })();
+  try {
+    await new Promise((r) => setTimeout(r, 16000));  // some sampled seconds for the charts
+    await con.click('#queues tr[data-role="dead_letter"] button.plain');
+    await con.waitForSelector("#messages pre");
+    await new Promise((r) => setTimeout(r, 2500));  // the next poll's figures
+    await con.screenshot({ path: path.join(dir, "web-console.png"), fullPage: true });
+  } finally {
+    traffic = false;
+    await shoppers;
   }
-  await con.waitForFunction(() => document.querySelector("#t-queue").textContent === "4");
-  await con.click('#queues tr[data-role="dead_letter"] button.plain');
-  await new Promise((r) => setTimeout(r, 2500));
-  await con.screenshot({ path: path.join(dir, "web-console.png"), fullPage: true });
 }
 
 const scenarios = {
