@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The storefront (/) and the console (/console) in headless Chromium, driven by puppeteer-core,
 // against a real `cartflow serve` started here on a fresh database and a free port.
-// Usage: node browser_test.mjs CARTFLOW_BINARY SEED_HELPER SCENARIO
+// Usage: node browser_test.mjs CARTFLOW_BINARY SEED_HELPER SCENARIO [embedded|aws]
 //   SCENARIO: shopping | cancellation | errors | console_pipeline | dlq_redrive | refused_key |
 //             screenshots:DIR (writes DIR/web-storefront.png and DIR/web-console.png)
 // Exit 0 on success, 1 on a failed check, 77 when Chromium or puppeteer-core is missing.
@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { check, newPage, runWithServe } from "./serve.mjs";
 
-const [binary, seedHelper, scenario] = process.argv.slice(2);
+const [binary, seedHelper, scenario, backend = "embedded"] = process.argv.slice(2);
 const failures = [];
 
 const text = (page, selector) => page.$eval(selector, (e) => e.textContent.trim());
@@ -336,7 +336,7 @@ const scenarios = {
   refused_key: refusedKey,
 };
 
-await runWithServe(binary, scenario, async (browser, serve) => {
+await runWithServe(binary, `${scenario} (${backend})`, async (browser, serve) => {
   if (scenario.startsWith("screenshots:")) {
     await screenshots(browser, serve, scenario.slice("screenshots:".length));
   } else {
@@ -344,4 +344,4 @@ await runWithServe(binary, scenario, async (browser, serve) => {
     await scenarios[scenario](browser, serve);
   }
   if (failures.length) throw new Error(failures.join("\n"));
-});
+}, backend);

