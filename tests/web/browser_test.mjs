@@ -172,7 +172,7 @@ async function errors(browser, serve) {
 
   // 409: the item is re-added (a new incarnation, the same quantity) again and again while the
   // page orders it; an order that read one incarnation and claims when a newer one is there is
-  // refused. Each order is a real race (about one in ten is refused here), so the page orders
+  // refused. Each order is a real race (about one in four was refused here), so the page orders
   // until one is, at most 200 times; the others are placed.
   let racing = true;
   const readd = async () => { while (racing) await serve.api("POST", "/cart/carol", item, racer); };
