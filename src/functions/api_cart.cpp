@@ -58,18 +58,21 @@ ApiResponse add_to_cart(RequestContext& ctx) {
     auto existing = ctx.table.get(ports::GetRequest{cart_key(user_id, add.product_id), true,
                                                     std::nullopt});
     if (!existing.ok()) return store_error(ctx, existing.error());
-    std::optional<std::string> previous;
+    // The incarnation we replace: its addedOn as stored (S, or N as the reference wrote it).
+    std::optional<model::AttributeValue> previous;
     if (*existing) {
       auto it = (*existing)->find(domain::kAttrAddedOn);
-      if (it != (*existing)->end() && it->second.as_s() != nullptr) previous = *it->second.as_s();
+      if (it != (*existing)->end() && domain::is_added_on(it->second)) previous = it->second;
     }
+    const std::string now = domain::iso8601_ms(ctx.clock.now_ms());
     domain::CartItem item{user_id, add.product_id, add.quantity,
                           std::string(domain::kStatusPending),
-                          domain::next_added_on(domain::iso8601_ms(ctx.clock.now_ms()), previous),
-                          std::nullopt};
+                          previous ? domain::next_added_on_after(now, *previous) : now, std::nullopt};
+    model::Path added_on = model::path(std::string(domain::kAttrAddedOn));
     model::Cond unchanged =
-        previous ? model::Cond::eq(model::path(std::string(domain::kAttrAddedOn)), *previous)
-                 : model::Cond::not_exists(model::path(std::string(domain::kPk)));
+        previous ? model::Cond::eq(added_on, *previous)
+        : *existing ? model::Cond::not_exists(added_on)
+                    : model::Cond::not_exists(model::path(std::string(domain::kPk)));
     std::vector<ports::TransactAction> actions;
     actions.push_back(ports::TransactAction{ports::PutRequest{domain::to_item(item), unchanged}});
     if (idempotency.active()) actions.push_back(idempotency.record(response));

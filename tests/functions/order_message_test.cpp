@@ -19,7 +19,8 @@ std::string describe(const model::Result<domain::Order>& r) {
   std::string out = r->order_id + "|" + r->user_id + "|" + r->status + "|" + r->order_date + "|" +
                     std::to_string(r->total);
   for (const auto& l : r->lines) {
-    out += "|" + l.product_id + "," + l.added_on + "," + std::to_string(l.quantity) + "," +
+    out += "|" + l.product_id + "," + (l.added_on.is_n() ? "N:" : "") +
+           domain::added_on_text(l.added_on) + "," + std::to_string(l.quantity) + "," +
            std::to_string(l.unit_price) + "," + std::to_string(l.line_total) + "," + l.name;
   }
   return out;
