@@ -26,7 +26,8 @@ inline std::string product_sk(std::string_view product_id) {
 
 // Cart item: PK "USER#<userId>", SK "PRODUCT#<productId>"; attributes userId, productId,
 // quantity (N), cartProductStatus ("PENDING" then "ORDERED"), addedOn (ISO-8601 UTC with ms,
-// unique per add: it identifies this incarnation of the cart item), order_id once ordered.
+// unique per add: it identifies this incarnation of the cart item; an N of epoch seconds in
+// items the reference's API wrote), order_id once ordered.
 inline std::string user_pk(std::string_view user_id) { return "USER#" + std::string(user_id); }
 inline std::string cart_item_sk(std::string_view product_id) { return product_sk(product_id); }
 

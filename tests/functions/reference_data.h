@@ -4,8 +4,9 @@
 // Data the reference wrote (docs/EVENTS.md, "Data the reference wrote"): items in the exact
 // shapes the reference workshop's Python API puts (../shared/reference/REFERENCE.md, its
 // order handler), and one scenario that runs them through the api and update-cart-status
-// handlers on any Table: the embedded store (tests/functions/reference_data_test.cpp) and
-// DynamoDB Local through the AWS adapter (tests/aws/reference_data_aws_test.cpp).
+// handlers on any Table and Queue: the embedded store (tests/functions/reference_data_test.cpp)
+// and DynamoDB Local plus an SQS server through the AWS adapters
+// (tests/aws_e2e/reference_data_aws_test.cpp).
 //
 // The reference's shapes:
 // - cart item (POST /cart/{user_id}): PK "USER#<user>", SK "PRODUCT#<product>", userId,
@@ -17,7 +18,7 @@
 //   client sent them: here the cart items of the reference's GET /cart (productId, quantity,
 //   cartProductStatus, addedOn, userId), numbers as N.
 // - queue message (process-cart-products): serde_json of the record's NewImage, the order item
-//   in DynamoDB JSON, nothing around it.
+//   in DynamoDB JSON, nothing around it, sent with one SendMessage per record.
 
 #include <gtest/gtest.h>
 
@@ -70,10 +71,12 @@ inline Item reference_order(const std::string& order_id, const std::string& user
 }
 
 // The api and update-cart-status handlers over `table`, which must have the app's keys and
-// indexes (functions::table_description) and start empty.
+// indexes (functions::table_description) and start empty; messages travel through `queue`
+// (empty), `wait` being its receive long-poll.
 class ReferenceDataScenario {
  public:
-  explicit ReferenceDataScenario(ports::Table& table) : table_(table) {}
+  ReferenceDataScenario(ports::Table& table, ports::Queue& queue, std::chrono::milliseconds wait)
+      : table_(table), queue_(queue), wait_(wait) {}
 
   void put(const Item& item) {
     auto written = table_.put(ports::PutRequest{item, std::nullopt});
@@ -117,11 +120,30 @@ class ReferenceDataScenario {
     return shown;
   }
 
-  // Delivers `bodies` to update-cart-status as one SQS event; returns the failed message ids.
-  std::vector<std::string> deliver(const std::vector<std::string>& bodies) {
-    auto response = update_.invoke(sqs_event(bodies), context());
+  // Sends `body` as the reference producer does (one SendMessage, the body alone), receives
+  // it and hands it to update-cart-status as Lambda would; deletes it. Returns whether the
+  // batch response reported it failed.
+  bool deliver_fails(const std::string& body) {
+    auto sent = queue_.send(ports::SendEntry{"r0", body, {}, std::nullopt});
+    EXPECT_TRUE(sent.ok()) << sent.error().message;
+    std::vector<ports::Message> received;
+    for (int i = 0; i < 20 && received.empty(); ++i) {
+      auto got = queue_.receive(ports::ReceiveRequest{1, 30, wait_});
+      EXPECT_TRUE(got.ok()) << got.error().message;
+      if (!got.ok()) return true;
+      received = std::move(*got);
+    }
+    EXPECT_EQ(received.size(), 1u);
+    if (received.size() != 1) return true;
+    EXPECT_EQ(received[0].body, body);
+    events::SqsEvent event;
+    event.records.push_back(events::to_lambda_record(
+        received[0], "AIDAIENQZJOLO23YVJ4VO",
+        "arn:aws:sqs:us-east-1:000000000000:" + queue_.name(), "us-east-1"));
+    auto response = update_.invoke(events::to_json(event), context());
+    EXPECT_TRUE(queue_.remove(received[0].receipt_handle).ok());
     EXPECT_TRUE(response.ok()) << response.error().message;
-    return response.ok() ? failures_of(*response) : std::vector<std::string>{"<error>"};
+    return !response.ok() || !failures_of(*response).empty();
   }
 
   std::optional<Item> cart_item(const std::string& user, const std::string& product) {
@@ -132,6 +154,8 @@ class ReferenceDataScenario {
 
  private:
   ports::Table& table_;
+  ports::Queue& queue_;
+  const std::chrono::milliseconds wait_;
   ports::ManualClock clock_{1'714'564'800'000};  // 2024-05-01T12:00:00.000Z
   ApiHandler api_{table_, clock_, {}, &obs.logger};
   UpdateCartStatus update_{table_, obs.logger, obs.metrics};
@@ -139,8 +163,9 @@ class ReferenceDataScenario {
 };
 
 // The whole scenario; each step's expectations are checked where they happen.
-inline void run_reference_data_scenario(ports::Table& table) {
-  ReferenceDataScenario s(table);
+inline void run_reference_data_scenario(ports::Table& table, ports::Queue& queue,
+                                        std::chrono::milliseconds wait) {
+  ReferenceDataScenario s(table, queue, wait);
   ASSERT_EQ(s.call("POST", "/loadProducts").first, 200);
   std::vector<std::string> ids;
   Item products = s.call("GET", "/products").second;
@@ -163,7 +188,7 @@ inline void run_reference_data_scenario(ports::Table& table) {
   const Item order = reference_order(order_id, user, {p1, p2});
   s.put(order);
   const std::string body = model::to_dynamo_json(order);
-  EXPECT_TRUE(s.deliver({body}).empty());
+  EXPECT_FALSE(s.deliver_fails(body));
   for (const auto& line : {p1, p2}) {
     auto item = s.cart_item(user, line.product);
     EXPECT_EQ(s_attr(item, "cartProductStatus"), "ORDERED") << line.product;
@@ -177,23 +202,23 @@ inline void run_reference_data_scenario(ports::Table& table) {
 
   // A redelivery is a no-op; after the reference re-added p1 (a new addedOn), the old order's
   // message leaves the new item alone (reference defect 6).
-  EXPECT_TRUE(s.deliver({body}).empty());
+  EXPECT_FALSE(s.deliver_fails(body));
   EXPECT_EQ(s.obs.metrics.value(kCartItemsAlreadyOrdered), 2);
   s.put(reference_cart_item(user, {p1.product, 1714558000, 5}));
-  EXPECT_TRUE(s.deliver({body}).empty());
+  EXPECT_FALSE(s.deliver_fails(body));
   EXPECT_EQ(s_attr(s.cart_item(user, p1.product), "cartProductStatus"), "PENDING");
   EXPECT_EQ(s.obs.metrics.value(kCartItemsSkipped), 1);
 
   // addedOn compares with its type: an S "1714557720" is not the N 1714557720.
   Item as_text = reference_order("o-text", user, {p3});
   (*as_text.at("order_items").as_l())[0].as_m()->at("addedOn") = AttributeValue("1714557720");
-  EXPECT_TRUE(s.deliver({model::to_dynamo_json(as_text)}).empty());
+  EXPECT_FALSE(s.deliver_fails(model::to_dynamo_json(as_text)));
   EXPECT_EQ(s_attr(s.cart_item(user, p3.product), "cartProductStatus"), "PENDING");
 
   // A line without addedOn is malformed: which incarnation was ordered is unknown.
   Item without = reference_order("o-none", user, {p3});
   (*without.at("order_items").as_l())[0].as_m()->erase("addedOn");
-  EXPECT_EQ(s.deliver({model::to_dynamo_json(without)}), (std::vector<std::string>{"m0"}));
+  EXPECT_TRUE(s.deliver_fails(model::to_dynamo_json(without)));
   EXPECT_EQ(s_attr(s.cart_item(user, p3.product), "cartProductStatus"), "PENDING");
 
   // cartflow's POST /order claims a reference cart item (N addedOn), the pipeline marks it,
@@ -212,7 +237,7 @@ inline void run_reference_data_scenario(ports::Table& table) {
   ASSERT_TRUE(stored.ok() && stored->has_value());
   EXPECT_EQ((*stored)->at("order_items").as_l()->at(0).as_m()->at("addedOn"),
             AttributeValue::integer(q1.added_on));
-  EXPECT_TRUE(s.deliver({model::to_dynamo_json(**stored)}).empty());
+  EXPECT_FALSE(s.deliver_fails(model::to_dynamo_json(**stored)));
   EXPECT_EQ(s_attr(s.cart_item(other, q1.product), "cartProductStatus"), "ORDERED");
 
   s.put(reference_cart_item(other, q2));
