@@ -62,9 +62,10 @@ model::Item order_line_item(const Order& order, const OrderLine& line);
 // Reads a stored order item (or an order's stream image), the inverse of order_item:
 // order_id and user_id (non-empty S) and order_items (L of M, each with productId as non-empty
 // S, addedOn as non-empty S or as N (the reference's epoch seconds), and quantity as N, or S
-// holding a number as the reference consumer's records do; a whole number) are required; order_status, order_date, order_total, and each line's
-// price and name are read when present (status "" when absent; the line total is computed from
-// price and quantity, 0 without a price). Fails with kInvalidArgument naming the attribute.
+// holding a number as the reference consumer's records do; a whole number) are required;
+// order_status, order_date, order_total, and each line's price and name are read when present
+// (status "" when absent; the line total is computed from price and quantity, 0 without a
+// price). Fails with kInvalidArgument naming the attribute.
 model::Result<Order> order_from_item(const model::Item& item);
 
 }  // namespace cartflow::domain

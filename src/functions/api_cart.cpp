@@ -62,17 +62,18 @@ ApiResponse add_to_cart(RequestContext& ctx) {
     std::optional<model::AttributeValue> previous;
     if (*existing) {
       auto it = (*existing)->find(domain::kAttrAddedOn);
-      if (it != (*existing)->end() && domain::is_added_on(it->second)) previous = it->second;
+      if (it != (*existing)->end() && (it->second.is_s() || it->second.is_n())) {
+        previous = it->second;
+      }
     }
     const std::string now = domain::iso8601_ms(ctx.clock.now_ms());
     domain::CartItem item{user_id, add.product_id, add.quantity,
                           std::string(domain::kStatusPending),
-                          previous ? domain::next_added_on_after(now, *previous) : now, std::nullopt};
-    model::Path added_on = model::path(std::string(domain::kAttrAddedOn));
+                          previous ? domain::next_added_on_after(now, *previous) : now,
+                          std::nullopt};
     model::Cond unchanged =
-        previous ? model::Cond::eq(added_on, *previous)
-        : *existing ? model::Cond::not_exists(added_on)
-                    : model::Cond::not_exists(model::path(std::string(domain::kPk)));
+        previous ? model::Cond::eq(model::path(std::string(domain::kAttrAddedOn)), *previous)
+                 : model::Cond::not_exists(model::path(std::string(domain::kPk)));
     std::vector<ports::TransactAction> actions;
     actions.push_back(ports::TransactAction{ports::PutRequest{domain::to_item(item), unchanged}});
     if (idempotency.active()) actions.push_back(idempotency.record(response));

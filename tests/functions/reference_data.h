@@ -138,8 +138,8 @@ class ReferenceDataScenario {
     EXPECT_EQ(received[0].body, body);
     events::SqsEvent event;
     event.records.push_back(events::to_lambda_record(
-        received[0], "AIDAIENQZJOLO23YVJ4VO",
-        "arn:aws:sqs:us-east-1:000000000000:" + queue_.name(), "us-east-1"));
+        received[0], "AIDAIENQZJOLO23YVJ4VO", "arn:aws:sqs:us-east-1:000000000000:" + queue_.name(),
+        "us-east-1"));
     auto response = update_.invoke(events::to_json(event), context());
     EXPECT_TRUE(queue_.remove(received[0].receipt_handle).ok());
     EXPECT_TRUE(response.ok()) << response.error().message;
@@ -179,9 +179,9 @@ inline void run_reference_data_scenario(ports::Table& table, ports::Queue& queue
   for (const auto& line : {p1, p2, p3}) s.put(reference_cart_item(user, line));
 
   // GET /cart shows the reference's items, addedOn as the number it is.
-  EXPECT_EQ(s.cart(user), (std::vector<std::string>{p1.product + "@1714557600",
-                                                    p2.product + "@1714557660",
-                                                    p3.product + "@1714557720"}));
+  EXPECT_EQ(s.cart(user),
+            (std::vector<std::string>{p1.product + "@1714557600", p2.product + "@1714557660",
+                                      p3.product + "@1714557720"}));
 
   // The reference's order of p1 and p2, and the reference producer's bare image of it.
   const std::string order_id = "6f1c2a9e-8d4b-4f3a-9c2e-1b7d5e0a4c11";
@@ -226,14 +226,14 @@ inline void run_reference_data_scenario(ports::Table& table, ports::Queue& queue
   const std::string other = "user-7";
   const ReferenceLine q1{ids[3], 1714557800, 3}, q2{ids[4], 1714557900};
   s.put(reference_cart_item(other, q1));
-  auto [placed, placed_body] = s.call(
-      "POST", "/order", R"({"user_id":"user-7","order_items":[")" + q1.product + R"("]})");
+  auto [placed, placed_body] =
+      s.call("POST", "/order", R"({"user_id":"user-7","order_items":[")" + q1.product + R"("]})");
   ASSERT_EQ(placed, 201);
   const std::string ours = *placed_body.at("order_id").as_s();
   EXPECT_EQ(s_attr(s.cart_item(other, q1.product), "order_id"), ours);
-  auto stored = table.get(ports::GetRequest{
-      {{"PK", AttributeValue(domain::order_pk(ours))}, {"SK", AttributeValue(domain::order_pk(ours))}},
-      true, std::nullopt});
+  const AttributeValue ours_pk(domain::order_pk(ours));
+  auto stored =
+      table.get(ports::GetRequest{{{"PK", ours_pk}, {"SK", ours_pk}}, true, std::nullopt});
   ASSERT_TRUE(stored.ok() && stored->has_value());
   EXPECT_EQ((*stored)->at("order_items").as_l()->at(0).as_m()->at("addedOn"),
             AttributeValue::integer(q1.added_on));
@@ -251,9 +251,10 @@ inline void run_reference_data_scenario(ports::Table& table, ports::Queue& queue
   EXPECT_EQ(s_attr(released, "addedOn"), "2024-05-01T12:00:00.000Z");
 
   // POST /cart over a reference cart item replaces it with a fresh incarnation (an S).
-  EXPECT_EQ(s.call("POST", "/cart/" + user,
-                   R"({"product_id":")" + p3.product + R"(","quantity":4})").first,
-            200);
+  EXPECT_EQ(
+      s.call("POST", "/cart/" + user, R"({"product_id":")" + p3.product + R"(","quantity":4})")
+          .first,
+      200);
   auto replaced = s.cart_item(user, p3.product);
   EXPECT_EQ(s_attr(replaced, "addedOn"), "2024-05-01T12:00:00.000Z");
   ASSERT_TRUE(replaced.has_value());
