@@ -27,19 +27,30 @@ const std::string* string_at(const model::Item& item, std::string_view name) {
 }
 }  // namespace
 
+bool is_added_on(const model::AttributeValue& value) {
+  const std::string* s = value.as_s();
+  return s != nullptr ? !s->empty() : value.is_n();
+}
+
+std::string added_on_text(const model::AttributeValue& added_on) {
+  if (const std::string* s = added_on.as_s()) return *s;
+  if (const model::Number* n = added_on.as_n()) return n->to_string();
+  return {};
+}
+
 std::optional<CartItem> cart_item_from_item(const model::Item& item) {
   const std::string* user = string_at(item, kAttrUserId);
   const std::string* product = string_at(item, kAttrProductId);
   const std::string* status = string_at(item, kAttrCartProductStatus);
-  const std::string* added = string_at(item, kAttrAddedOn);
+  auto added = item.find(kAttrAddedOn);
   auto q = item.find(kAttrQuantity);
-  if (user == nullptr || product == nullptr || status == nullptr || added == nullptr ||
-      q == item.end() || q->second.as_n() == nullptr) {
+  if (user == nullptr || product == nullptr || status == nullptr || added == item.end() ||
+      !is_added_on(added->second) || q == item.end() || q->second.as_n() == nullptr) {
     return std::nullopt;
   }
   auto quantity = q->second.as_n()->to_int64();
   if (!quantity.ok()) return std::nullopt;
-  CartItem c{*user, *product, *quantity, *status, *added, std::nullopt};
+  CartItem c{*user, *product, *quantity, *status, added->second, std::nullopt};
   if (const std::string* order = string_at(item, kAttrOrderId)) c.order_id = *order;
   return c;
 }
@@ -58,6 +69,11 @@ std::string next_added_on(const std::string& now, const std::optional<std::strin
     base.resize(hash);
   }
   return base + "#" + std::to_string(counter);
+}
+
+std::string next_added_on_after(const std::string& now, const model::AttributeValue& previous) {
+  const std::string* s = previous.as_s();
+  return next_added_on(now, s != nullptr ? std::optional<std::string>(*s) : std::nullopt);
 }
 
 namespace {
@@ -91,36 +107,36 @@ model::Item cart_item_key(std::string_view user_id, std::string_view product_id)
 const model::Cond& open_cart_item_condition() { return conditions().open; }
 
 CartItemUpdate claim_cart_item(std::string_view user_id, std::string_view product_id,
-                               std::string_view added_on, std::string_view order_id) {
+                               const model::AttributeValue& added_on, std::string_view order_id) {
   const Conditions& c = conditions();
   model::Update claim;
   claim.set(attr(kAttrOrderId), std::string(order_id));
   return {cart_item_key(user_id, product_id), std::move(claim),
-          c.exists && c.pending &&
-              model::Cond::eq(attr(kAttrAddedOn), std::string(added_on)) && c.unclaimed};
+          c.exists && c.pending && model::Cond::eq(c.added_on, added_on) && c.unclaimed};
 }
 
 CartItemUpdate mark_cart_item_ordered(std::string_view user_id, std::string_view product_id,
-                                      std::string_view added_on, std::string_view order_id) {
+                                      const model::AttributeValue& added_on,
+                                      std::string_view order_id) {
   const Conditions& c = conditions();
   model::Update mark;
   mark.set(c.status, std::string(kStatusOrdered));
   mark.set(c.order_id, std::string(order_id));
   return {cart_item_key(user_id, product_id), std::move(mark),
-          c.pending && model::Cond::eq(c.added_on, std::string(added_on)) &&
+          c.pending && model::Cond::eq(c.added_on, added_on) &&
               (c.unclaimed || model::Cond::eq(c.order_id, std::string(order_id)))};
 }
 
 CartItemUpdate release_cart_item(std::string_view user_id, std::string_view product_id,
-                                 std::string_view added_on, std::string_view order_id,
-                                 std::string new_added_on) {
+                                 const model::AttributeValue& added_on,
+                                 std::string_view order_id, std::string new_added_on) {
   model::Update release;
   release.set(attr(kAttrCartProductStatus), std::string(kStatusPending));
   release.set(attr(kAttrAddedOn), std::move(new_added_on));
   release.remove(attr(kAttrOrderId));
   return {cart_item_key(user_id, product_id), std::move(release),
           model::Cond::eq(attr(kAttrOrderId), std::string(order_id)) &&
-              model::Cond::eq(attr(kAttrAddedOn), std::string(added_on))};
+              model::Cond::eq(attr(kAttrAddedOn), added_on)};
 }
 
 bool ordered_by(const std::optional<model::Item>& item, std::string_view order_id) {

@@ -10,6 +10,11 @@
 // Cancelling the order releases its claims: the item becomes open again as a fresh incarnation
 // (new addedOn), so a late pipeline message of the cancelled order cannot mark it.
 // The conditional writes below are the only way handlers change a cart item's state.
+//
+// addedOn is compared as DynamoDB compares it, type included: ours is an S (ISO-8601 UTC ms,
+// see next_added_on); the reference's Python API wrote an N (epoch seconds). An incarnation is
+// the stored value, whichever type it has: an N addedOn is read, claimed, marked and released
+// as an N (docs/EVENTS.md, "Data the reference wrote").
 
 #include <cstdint>
 #include <optional>
@@ -26,7 +31,7 @@ struct CartItem {
   std::string product_id;
   std::int64_t quantity = 0;
   std::string status;    // cartProductStatus: PENDING or ORDERED
-  std::string added_on;  // ISO-8601 UTC ms; unique per incarnation of this (user, product)
+  model::AttributeValue added_on;  // S (ours) or N (the reference's); unique per incarnation
   std::optional<std::string> order_id;
   bool operator==(const CartItem&) const = default;
 };
@@ -34,13 +39,21 @@ struct CartItem {
 // The stored item, keys included (userId, productId, quantity, cartProductStatus, addedOn,
 // order_id when set).
 model::Item to_item(const CartItem& cart_item);
-// Reads a stored cart item; std::nullopt when an attribute is missing or has the wrong type.
+// Reads a stored cart item; std::nullopt when an attribute is missing or has the wrong type
+// (addedOn must be a non-empty S or an N).
 std::optional<CartItem> cart_item_from_item(const model::Item& item);
+// Whether `value` is an addedOn this system reads: a non-empty S or an N.
+bool is_added_on(const model::AttributeValue& value);
+// addedOn as text for logs and messages: the S, or the N's canonical digits.
+std::string added_on_text(const model::AttributeValue& added_on);
 // PENDING and not claimed by an order.
 bool is_open(const CartItem& cart_item);
 // The next addedOn for a fresh incarnation: `now` (ISO-8601), or one millisecond-tick later
 // than `previous` when the clock has not moved past it, so incarnations never share addedOn.
 std::string next_added_on(const std::string& now, const std::optional<std::string>& previous);
+// The same for a stored addedOn of either type: an N (the reference's) never equals an S, so
+// the next incarnation after it is simply `now`.
+std::string next_added_on_after(const std::string& now, const model::AttributeValue& previous);
 
 // The key of the cart item of (user, product).
 model::Item cart_item_key(std::string_view user_id, std::string_view product_id);
@@ -58,20 +71,21 @@ struct CartItemUpdate {
 // POST /order: claims the incarnation `added_on` for `order_id`: SET order_id, if the item
 // exists, is PENDING with that addedOn and is unclaimed.
 CartItemUpdate claim_cart_item(std::string_view user_id, std::string_view product_id,
-                               std::string_view added_on, std::string_view order_id);
+                               const model::AttributeValue& added_on, std::string_view order_id);
 
 // update-cart-status: SET cartProductStatus = ORDERED, order_id, if the item is PENDING with
 // that addedOn and is claimed by `order_id` or unclaimed (orders the reference wrote never
 // claim). A released item (its order cancelled) has a new addedOn and fails the condition.
 CartItemUpdate mark_cart_item_ordered(std::string_view user_id, std::string_view product_id,
-                                      std::string_view added_on, std::string_view order_id);
+                                      const model::AttributeValue& added_on,
+                                      std::string_view order_id);
 
 // Cancelling `order_id`: SET cartProductStatus = PENDING, addedOn = new_added_on REMOVE
 // order_id, if the item is claimed by `order_id` with that addedOn (PENDING or already
-// ORDERED by the pipeline). new_added_on: next_added_on(now, added_on).
+// ORDERED by the pipeline). new_added_on: next_added_on_after(now, added_on).
 CartItemUpdate release_cart_item(std::string_view user_id, std::string_view product_id,
-                                 std::string_view added_on, std::string_view order_id,
-                                 std::string new_added_on);
+                                 const model::AttributeValue& added_on,
+                                 std::string_view order_id, std::string new_added_on);
 
 // What a failed mark_cart_item_ordered found: the item ORDERED by this very order (a
 // redelivery), or anything else (changed since the order, released by a cancel, gone).

@@ -26,7 +26,8 @@ inline std::string product_sk(std::string_view product_id) {
 
 // Cart item: PK "USER#<userId>", SK "PRODUCT#<productId>"; attributes userId, productId,
 // quantity (N), cartProductStatus ("PENDING" then "ORDERED"), addedOn (ISO-8601 UTC with ms,
-// unique per add: it identifies this incarnation of the cart item), order_id once ordered.
+// unique per add: it identifies this incarnation of the cart item; an N of epoch seconds in
+// items the reference's API wrote), order_id once ordered.
 inline std::string user_pk(std::string_view user_id) { return "USER#" + std::string(user_id); }
 inline std::string cart_item_sk(std::string_view product_id) { return product_sk(product_id); }
 
@@ -35,6 +36,12 @@ inline std::string cart_item_sk(std::string_view product_id) { return product_sk
 // last). Attributes: user_id, order_id, order_status, order_date, order_total (N, minor units),
 // order_items (L of M: productId, quantity, price, addedOn, ...).
 inline std::string order_pk(std::string_view order_id) { return "ORDER#" + std::string(order_id); }
+
+// An order the reference workshop's API wrote: PK "ORDER" (every order in one partition:
+// reference defect 4), SK "ORDER#<orderId>", GSI1SK "ORDER#<orderId>" (no date: such orders
+// sort by id among a user's orders), order_date a day ("2024-05-01Z"). cartflow reads these
+// (GET /orders/{order_id}, the user's listing, update-cart-status) and never writes them.
+inline constexpr std::string_view kReferenceOrderPartition = "ORDER";
 
 // A user's orders on index userOrders: GSI1SK "ORDER#<order_date>#<orderId>" sorts by date.
 inline constexpr std::string_view kOrderPrefix = "ORDER#";

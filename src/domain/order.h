@@ -28,14 +28,14 @@ struct OrderLine {
   std::int64_t quantity = 0;
   std::int64_t unit_price = 0;
   std::int64_t line_total = 0;
-  std::string added_on;  // the ordered cart item's incarnation
+  model::AttributeValue added_on;  // the ordered cart item's incarnation (S, or the reference's N)
 };
 
 struct Order {
   std::string order_id;
   std::string user_id;
   std::string status;      // ORDERED, CANCELLED
-  std::string order_date;  // ISO-8601 UTC ms
+  std::string order_date;  // ISO-8601 UTC ms (the reference's: a day, "2024-05-01Z")
   std::int64_t total = 0;  // minor units
   std::vector<OrderLine> lines;
 };
@@ -60,11 +60,12 @@ model::Item order_item(const Order& order);
 model::Item order_line_item(const Order& order, const OrderLine& line);
 
 // Reads a stored order item (or an order's stream image), the inverse of order_item:
-// order_id and user_id (non-empty S) and order_items (L of M, each with productId and addedOn
-// as non-empty S and quantity as N, or S holding a number as the reference consumer's records
-// do; a whole number) are required; order_status, order_date, order_total, and each line's
-// price and name are read when present (status "" when absent; the line total is computed from
-// price and quantity, 0 without a price). Fails with kInvalidArgument naming the attribute.
+// order_id and user_id (non-empty S) and order_items (L of M, each with productId as non-empty
+// S, addedOn as non-empty S or as N (the reference's epoch seconds), and quantity as N, or S
+// holding a number as the reference consumer's records do; a whole number) are required;
+// order_status, order_date, order_total, and each line's price and name are read when present
+// (status "" when absent; the line total is computed from price and quantity, 0 without a
+// price). Fails with kInvalidArgument naming the attribute.
 model::Result<Order> order_from_item(const model::Item& item);
 
 }  // namespace cartflow::domain

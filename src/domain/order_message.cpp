@@ -77,7 +77,18 @@ class OrderReader final : public model::ItemScanner {
     }
     if (name == kAttrAddedOn) {
       seen |= kSeenAddedOn;
-      return required_s(name, type, text, line.added_on, line_where(index));
+      if (type == AttributeType::kN) {  // the reference's epoch seconds
+        auto number = model::Number::parse(text);
+        if (!number.ok()) return Error::invalid(line_where(index) + "addedOn is not a number");
+        line.added_on = std::move(number).value();
+        return {};
+      }
+      std::string added_on;
+      if (auto s = required_s(name, type, text, added_on, line_where(index)); !s.ok()) {
+        return Error::invalid(line_where(index) + "addedOn is neither a non-empty S nor an N");
+      }
+      line.added_on = std::move(added_on);
+      return {};
     }
     if (name == kAttrQuantity) {
       seen |= kSeenQuantity;

@@ -58,14 +58,18 @@ ApiResponse add_to_cart(RequestContext& ctx) {
     auto existing = ctx.table.get(ports::GetRequest{cart_key(user_id, add.product_id), true,
                                                     std::nullopt});
     if (!existing.ok()) return store_error(ctx, existing.error());
-    std::optional<std::string> previous;
+    // The incarnation we replace: its addedOn as stored (S, or N as the reference wrote it).
+    std::optional<model::AttributeValue> previous;
     if (*existing) {
       auto it = (*existing)->find(domain::kAttrAddedOn);
-      if (it != (*existing)->end() && it->second.as_s() != nullptr) previous = *it->second.as_s();
+      if (it != (*existing)->end() && (it->second.is_s() || it->second.is_n())) {
+        previous = it->second;
+      }
     }
+    const std::string now = domain::iso8601_ms(ctx.clock.now_ms());
     domain::CartItem item{user_id, add.product_id, add.quantity,
                           std::string(domain::kStatusPending),
-                          domain::next_added_on(domain::iso8601_ms(ctx.clock.now_ms()), previous),
+                          previous ? domain::next_added_on_after(now, *previous) : now,
                           std::nullopt};
     model::Cond unchanged =
         previous ? model::Cond::eq(model::path(std::string(domain::kAttrAddedOn)), *previous)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Routes beyond the reference: GET /orders/{order_id}, POST /orders/{order_id}/cancel,
-// GET /users/{user_id}/orders (newest first, paginated).
+// GET /users/{user_id}/orders (newest first, paginated). GET and the listing also show the
+// orders the reference's API wrote (PK "ORDER"); cancel refuses them (409, docs/EVENTS.md).
 #include "domain/keys.h"
 #include "domain/product.h"
 #include "domain/time.h"
@@ -18,6 +19,11 @@ model::Item order_key(const std::string& order_id) {
                      {std::string(domain::kSk), domain::order_pk(order_id)}};
 }
 
+model::Item reference_order_key(const std::string& order_id) {
+  return model::Item{{std::string(domain::kPk), std::string(domain::kReferenceOrderPartition)},
+                     {std::string(domain::kSk), domain::order_pk(order_id)}};
+}
+
 ApiResponse order_not_found(const RequestContext& ctx, const std::string& order_id) {
   return error_response(ctx, 404, "ORDER_NOT_FOUND", "order " + order_id + " not found",
                         "order_id");
@@ -31,6 +37,10 @@ ApiResponse get_order(RequestContext& ctx) {
   const std::string& order_id = std::get<std::string>(id);
   auto item = ctx.table.get(ports::GetRequest{order_key(order_id), true, std::nullopt});
   if (!item.ok()) return store_error(ctx, item.error());
+  if (!*item) {  // perhaps an order the reference's API wrote (domain/keys.h)
+    item = ctx.table.get(ports::GetRequest{reference_order_key(order_id), true, std::nullopt});
+    if (!item.ok()) return store_error(ctx, item.error());
+  }
   if (!*item) return order_not_found(ctx, order_id);
   return json_response(ctx, 200, model::to_plain_json(domain::public_view(std::move(**item))));
 }
@@ -45,8 +55,18 @@ ApiResponse cancel_order(RequestContext& ctx) {
     case CancelOutcome::Kind::kCancelled:
       return json_response(ctx, 200,
                            model::to_plain_json(domain::public_view(std::move(outcome->order))));
-    case CancelOutcome::Kind::kNotFound:
-      return order_not_found(ctx, order_id);
+    case CancelOutcome::Kind::kNotFound: {
+      // An order the reference's API wrote never claimed its cart items: nothing to release,
+      // and its items may already be ORDERED by the pipeline. Say so rather than 404.
+      auto reference =
+          ctx.table.get(ports::GetRequest{reference_order_key(order_id), true, std::nullopt});
+      if (!reference.ok()) return store_error(ctx, reference.error());
+      if (!*reference) return order_not_found(ctx, order_id);
+      return error_response(ctx, 409, "ORDER_NOT_CANCELLABLE",
+                            "order " + order_id +
+                                " was placed through the reference API; it cannot be cancelled",
+                            "order_id");
+    }
     case CancelOutcome::Kind::kNotCancellable: {
       const std::string& current = outcome->status;
       return error_response(ctx, 409, "ORDER_NOT_CANCELLABLE",

@@ -60,14 +60,14 @@ model::Result<CancelOutcome> cancel_order(ports::Table& table, std::string_view 
       if (!cart_item.ok()) return std::move(cart_item).error();
       if (!*cart_item) continue;
       const std::string* claimed_by = string_at(**cart_item, domain::kAttrOrderId);
-      const std::string* added_on = string_at(**cart_item, domain::kAttrAddedOn);
-      if (claimed_by == nullptr || *claimed_by != order_id || added_on == nullptr ||
-          *added_on != line.added_on) {
+      auto added_on = (*cart_item)->find(domain::kAttrAddedOn);
+      if (claimed_by == nullptr || *claimed_by != order_id || added_on == (*cart_item)->end() ||
+          !(added_on->second == line.added_on)) {
         continue;  // re-added since the order (a new incarnation), or never claimed
       }
       auto release = domain::release_cart_item(order->user_id, line.product_id, line.added_on,
                                                order_id,
-                                               domain::next_added_on(now, line.added_on));
+                                               domain::next_added_on_after(now, line.added_on));
       actions.push_back(ports::TransactAction{
           ports::UpdateRequest{std::move(release.key), std::move(release.update),
                                std::move(release.condition), ports::ReturnValues::kNone}});

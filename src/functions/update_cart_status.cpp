@@ -153,15 +153,20 @@ model::Result<std::string> UpdateCartStatus::invoke(std::string_view event_json,
     }
     task.outcome = LineOutcome::kSkipped;
     count(kCartItemsSkipped);
+    std::string found_added_on;
+    if (item) {
+      auto it = item->find(domain::kAttrAddedOn);
+      if (it != item->end()) found_added_on = domain::added_on_text(it->second);
+    }
     logger_.warn(context, item ? "cart item changed since the order (re-added, released by a "
                                  "cancellation, or ordered again); left as is"
                                : "cart item gone; nothing to mark",
                  {{"message_id", message_id},
                   {"order_id", order.order_id},
                   {"product_id", line.product_id},
-                  {"expected_added_on", line.added_on},
+                  {"expected_added_on", domain::added_on_text(line.added_on)},
                   {"found_status", s_of(domain::kAttrCartProductStatus)},
-                  {"found_added_on", s_of(domain::kAttrAddedOn)},
+                  {"found_added_on", found_added_on},
                   {"found_order_id", s_of(domain::kAttrOrderId)}});
   });
 

@@ -19,7 +19,8 @@ std::string describe(const model::Result<domain::Order>& r) {
   std::string out = r->order_id + "|" + r->user_id + "|" + r->status + "|" + r->order_date + "|" +
                     std::to_string(r->total);
   for (const auto& l : r->lines) {
-    out += "|" + l.product_id + "," + l.added_on + "," + std::to_string(l.quantity) + "," +
+    out += "|" + l.product_id + "," + (l.added_on.is_n() ? "N:" : "") +
+           domain::added_on_text(l.added_on) + "," + std::to_string(l.quantity) + "," +
            std::to_string(l.unit_price) + "," + std::to_string(l.line_total) + "," + l.name;
   }
   return out;
@@ -51,6 +52,9 @@ TEST(OrderMessage, TheTextReaderAndTheItemReaderAgree) {
       R"({"order_id":{"S":"o"},"user_id":{"S":"u"},"order_items":{"L":[{"M":{"productId":{"S":"p"},"quantity":{"N":"1"}}}]}})",
       R"({"order_id":{"S":"o"},"user_id":{"S":"u"},"order_items":{"L":[{"M":{"productId":{"S":"p"},"addedOn":{"S":"t"},"quantity":{"N":"1.5"}}}]}})",
       R"({"order_id":{"S":"o"},"user_id":{"S":"u"},"order_items":{"L":[{"M":{"productId":{"S":"p"},"addedOn":{"S":"t"},"quantity":{"BOOL":true}}}]}})",
+      R"({"order_id":{"S":"o"},"user_id":{"S":"u"},"order_items":{"L":[{"M":{"productId":{"S":"p"},"addedOn":{"N":"1.7145576E9"},"quantity":{"N":"1"}}}]}})",
+      R"({"order_id":{"S":"o"},"user_id":{"S":"u"},"order_items":{"L":[{"M":{"productId":{"S":"p"},"addedOn":{"S":""},"quantity":{"N":"1"}}}]}})",
+      R"({"order_id":{"S":"o"},"user_id":{"S":"u"},"order_items":{"L":[{"M":{"productId":{"S":"p"},"addedOn":{"BOOL":true},"quantity":{"N":"1"}}}]}})",
   };
   for (const auto& body : bodies) {
     auto item = model::parse_item(body);
@@ -58,6 +62,23 @@ TEST(OrderMessage, TheTextReaderAndTheItemReaderAgree) {
     EXPECT_EQ(describe(domain::read_order_message(body)), describe(domain::order_from_item(*item)))
         << body;
   }
+}
+
+// The order image as the reference workshop's Python API stores it (PK "ORDER", order_date a
+// day, addedOn an N of epoch seconds, lines as the client sent them, without price), as its
+// producer sends it: the bare image. addedOn stays an N, so the update compares it as one.
+TEST(OrderMessage, ReadsTheReferenceApisOrderImage) {
+  const std::string body =
+      R"({"PK":{"S":"ORDER"},"SK":{"S":"ORDER#3c0b"},"GSI1PK":{"S":"USER#u1"},)"
+      R"("GSI1SK":{"S":"ORDER#3c0b"},"user_id":{"S":"u1"},"order_id":{"S":"3c0b"},)"
+      R"("order_status":{"S":"ORDERED"},"order_date":{"S":"2024-05-01Z"},"order_total":{"N":"5997"},)"
+      R"("order_items":{"L":[{"M":{"productId":{"S":"p1"},"quantity":{"N":"2"},)"
+      R"("cartProductStatus":{"S":"PENDING"},"addedOn":{"N":"1714557600"},"userId":{"S":"u1"}}}]}})";
+  auto order = domain::read_order_message(body);
+  ASSERT_TRUE(order.ok()) << order.error().message;
+  EXPECT_EQ(describe(order), "3c0b|u1|ORDERED|2024-05-01Z|5997|p1,N:1714557600,2,0,0,");
+  EXPECT_EQ(order->lines[0].added_on, model::AttributeValue::integer(1714557600));
+  EXPECT_EQ(describe(order), describe(domain::order_from_item(*model::parse_item(body))));
 }
 
 TEST(OrderMessage, TextThatIsNotAnItemInDynamoDbJsonIsRejected) {
