@@ -35,6 +35,7 @@
 namespace {
 
 using namespace cartflow::aws;
+namespace util = cartflow::util;
 
 [[noreturn]] void fail(const std::string& what, const std::string& detail) {
   std::fprintf(stderr, "fuzz_sigv4: %s\n%s\n", what.c_str(), detail.c_str());

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Private to the DynamoDB client: request JSON building and response parsing helpers.
+// Private to the DynamoDB client: request JSON building and response parsing helpers. The
+// parsers are pure functions (fuzz/fuzz_dynamodb.cpp drives them with arbitrary answers).
 
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/attribute_value.h"
 #include "model/expression.h"
@@ -25,5 +27,23 @@ const char* return_values_name(ports::ReturnValues v);
 
 // Parses the DynamoDB JSON item at `key` of the JSON object `json`; std::nullopt when absent.
 model::Result<std::optional<model::Item>> item_member(std::string_view json, std::string_view key);
+
+// A Query answer: Items, ScannedCount, LastEvaluatedKey. Fails with kInternal on invalid JSON,
+// with the item parser's error on an invalid item.
+model::Result<ports::QueryResult> parse_query_response(std::string_view json);
+
+// A BatchGetItem answer for `table`: Responses.<table>, UnprocessedKeys.<table>.Keys (either
+// may be absent). Fails as parse_query_response.
+struct BatchGetPage {
+  std::vector<model::Item> items;
+  std::vector<model::Item> unprocessed_keys;
+};
+model::Result<BatchGetPage> parse_batch_get_response(std::string_view json, std::string_view table);
+
+// The UnprocessedItems.<table> of a BatchWriteItem answer (empty when none); entries that are
+// neither a PutRequest with an Item nor a DeleteRequest with a Key are skipped. Fails as
+// parse_query_response.
+model::Result<std::vector<ports::WriteRequest>> parse_batch_write_response(std::string_view json,
+                                                                          std::string_view table);
 
 }  // namespace cartflow::aws::detail

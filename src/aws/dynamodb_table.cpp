@@ -18,6 +18,19 @@ using model::Result;
 using model::Status;
 namespace d = detail;
 
+namespace {
+
+// A DynamoDB answer as a DOM owned by `parser`; kInternal when it is not JSON.
+Result<simdjson::dom::element> parse_answer(simdjson::dom::parser& parser, std::string_view json) {
+  simdjson::dom::element doc;
+  if (parser.parse(simdjson::padded_string(json)).get(doc) != simdjson::SUCCESS) {
+    return Error::internal("DynamoDB answered invalid JSON");
+  }
+  return doc;
+}
+
+}  // namespace
+
 namespace detail {
 
 void member(std::string& out, std::string_view key, std::string_view text) {
@@ -74,12 +87,10 @@ const char* return_values_name(ports::ReturnValues v) {
 
 Result<std::optional<Item>> item_member(std::string_view json, std::string_view key) {
   simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(simdjson::padded_string(json)).get(doc) != simdjson::SUCCESS) {
-    return Error::internal("DynamoDB answered invalid JSON");
-  }
+  auto doc = parse_answer(parser, json);
+  if (!doc) return std::move(doc).error();
   simdjson::dom::element item;
-  if (doc[key].get(item) != simdjson::SUCCESS) return std::optional<Item>();
+  if ((*doc)[key].get(item) != simdjson::SUCCESS) return std::optional<Item>();
   auto parsed = model::parse_item(simdjson::minify(item));
   if (!parsed) return std::move(parsed).error();
   return std::optional<Item>(std::move(parsed).value());
@@ -89,9 +100,11 @@ Result<std::optional<Item>> item_member(std::string_view json, std::string_view 
 
 namespace {
 
-// Parses a JSON array of DynamoDB JSON items.
-Result<std::vector<Item>> items_of(simdjson::dom::element array) {
+// Parses a JSON array of DynamoDB JSON items; no items when `member` is absent.
+Result<std::vector<Item>> items_of(simdjson::simdjson_result<simdjson::dom::element> member) {
   std::vector<Item> out;
+  simdjson::dom::element array;
+  if (member.get(array) != simdjson::SUCCESS) return out;
   simdjson::dom::array a;
   if (array.get(a) != simdjson::SUCCESS) return Error::internal("DynamoDB: expected an array of items");
   for (simdjson::dom::element e : a) {
@@ -131,6 +144,61 @@ void backoff(int attempt) {
 }
 
 }  // namespace
+
+namespace detail {
+
+Result<ports::QueryResult> parse_query_response(std::string_view json) {
+  simdjson::dom::parser parser;
+  auto doc = parse_answer(parser, json);
+  if (!doc) return std::move(doc).error();
+  auto items = items_of((*doc)["Items"]);
+  if (!items) return std::move(items).error();
+  ports::QueryResult out;
+  out.items = std::move(items).value();
+  std::uint64_t scanned = 0;
+  if ((*doc)["ScannedCount"].get(scanned) == simdjson::SUCCESS) out.scanned_count = scanned;
+  auto last = item_member(json, "LastEvaluatedKey");
+  if (!last) return std::move(last).error();
+  out.last_evaluated_key = std::move(last).value();
+  return out;
+}
+
+Result<BatchGetPage> parse_batch_get_response(std::string_view json, std::string_view table) {
+  simdjson::dom::parser parser;
+  auto doc = parse_answer(parser, json);
+  if (!doc) return std::move(doc).error();
+  auto items = items_of((*doc)["Responses"][table]);
+  if (!items) return std::move(items).error();
+  auto keys = items_of((*doc)["UnprocessedKeys"][table]["Keys"]);
+  if (!keys) return std::move(keys).error();
+  return BatchGetPage{std::move(items).value(), std::move(keys).value()};
+}
+
+Result<std::vector<ports::WriteRequest>> parse_batch_write_response(std::string_view json,
+                                                                    std::string_view table) {
+  simdjson::dom::parser parser;
+  auto doc = parse_answer(parser, json);
+  if (!doc) return std::move(doc).error();
+  std::vector<ports::WriteRequest> out;
+  simdjson::dom::array unprocessed;
+  if ((*doc)["UnprocessedItems"][table].get(unprocessed) == simdjson::SUCCESS) {
+    for (simdjson::dom::element e : unprocessed) {
+      simdjson::dom::element x;
+      if (e["PutRequest"]["Item"].get(x) == simdjson::SUCCESS) {
+        auto item = model::parse_item(simdjson::minify(x));
+        if (!item) return std::move(item).error();
+        out.push_back({ports::PutRequest{std::move(item).value()}});
+      } else if (e["DeleteRequest"]["Key"].get(x) == simdjson::SUCCESS) {
+        auto key = model::parse_item(simdjson::minify(x));
+        if (!key) return std::move(key).error();
+        out.push_back({ports::DeleteRequest{std::move(key).value()}});
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace detail
 
 DynamoDbTable::DynamoDbTable(JsonClient& client, ports::TableDescription description)
     : client_(client), description_(std::move(description)) {}
@@ -202,24 +270,7 @@ Result<ports::QueryResult> DynamoDbTable::query(const ports::QueryRequest& reque
   body += "}";
   auto response = client_.call("Query", body);
   if (!response) return std::move(response).error();
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(simdjson::padded_string(*response)).get(doc) != simdjson::SUCCESS) {
-    return Error::internal("DynamoDB answered invalid JSON");
-  }
-  ports::QueryResult out;
-  simdjson::dom::element items;
-  if (doc["Items"].get(items) == simdjson::SUCCESS) {
-    auto parsed = items_of(items);
-    if (!parsed) return std::move(parsed).error();
-    out.items = std::move(parsed).value();
-  }
-  std::uint64_t scanned = 0;
-  if (doc["ScannedCount"].get(scanned) == simdjson::SUCCESS) out.scanned_count = scanned;
-  auto last = d::item_member(*response, "LastEvaluatedKey");
-  if (!last) return std::move(last).error();
-  out.last_evaluated_key = std::move(last).value();
-  return out;
+  return d::parse_query_response(*response);
 }
 
 Result<ports::BatchGetResult> DynamoDbTable::batch_get(const std::vector<Item>& keys) {
@@ -241,24 +292,10 @@ Result<ports::BatchGetResult> DynamoDbTable::batch_get(const std::vector<Item>& 
     body += "]}}}";
     auto response = client_.call("BatchGetItem", body);
     if (!response) return std::move(response).error();
-    simdjson::dom::parser parser;
-    simdjson::dom::element doc;
-    if (parser.parse(simdjson::padded_string(*response)).get(doc) != simdjson::SUCCESS) {
-      return Error::internal("DynamoDB answered invalid JSON");
-    }
-    simdjson::dom::element found;
-    if (doc["Responses"][description_.name].get(found) == simdjson::SUCCESS) {
-      auto items = items_of(found);
-      if (!items) return std::move(items).error();
-      for (auto& i : *items) out.items.push_back(std::move(i));
-    }
-    pending.clear();
-    simdjson::dom::element unprocessed;
-    if (doc["UnprocessedKeys"][description_.name]["Keys"].get(unprocessed) == simdjson::SUCCESS) {
-      auto items = items_of(unprocessed);
-      if (!items) return std::move(items).error();
-      pending = std::move(items).value();
-    }
+    auto page = d::parse_batch_get_response(*response, description_.name);
+    if (!page) return std::move(page).error();
+    for (auto& i : page->items) out.items.push_back(std::move(i));
+    pending = std::move(page->unprocessed_keys);
   }
   return out;
 }
@@ -283,27 +320,9 @@ Result<ports::BatchWriteResult> DynamoDbTable::batch_write(
     body += "]}}";
     auto response = client_.call("BatchWriteItem", body);
     if (!response) return std::move(response).error();
-    simdjson::dom::parser parser;
-    simdjson::dom::element doc;
-    if (parser.parse(simdjson::padded_string(*response)).get(doc) != simdjson::SUCCESS) {
-      return Error::internal("DynamoDB answered invalid JSON");
-    }
-    pending.clear();
-    simdjson::dom::array unprocessed;
-    if (doc["UnprocessedItems"][description_.name].get(unprocessed) == simdjson::SUCCESS) {
-      for (simdjson::dom::element e : unprocessed) {
-        simdjson::dom::element x;
-        if (e["PutRequest"]["Item"].get(x) == simdjson::SUCCESS) {
-          auto item = model::parse_item(simdjson::minify(x));
-          if (!item) return std::move(item).error();
-          pending.push_back({ports::PutRequest{std::move(item).value()}});
-        } else if (e["DeleteRequest"]["Key"].get(x) == simdjson::SUCCESS) {
-          auto key = model::parse_item(simdjson::minify(x));
-          if (!key) return std::move(key).error();
-          pending.push_back({ports::DeleteRequest{std::move(key).value()}});
-        }
-      }
-    }
+    auto unprocessed = d::parse_batch_write_response(*response, description_.name);
+    if (!unprocessed) return std::move(unprocessed).error();
+    pending = std::move(unprocessed).value();
   }
   return out;
 }

@@ -32,8 +32,10 @@ bool get_field(std::string_view& in, std::string& out) {
   return true;
 }
 
+// A positive decimal as std::to_string writes it: no sign, no leading zero (so that each handle
+// has one spelling).
 bool parse_int(std::string_view s, std::int64_t& v) {
-  if (s.empty()) return false;
+  if (s.empty() || s[0] == '0') return false;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   return ec == std::errc() && end == s.data() + s.size() && v > 0;
 }
