@@ -2,10 +2,12 @@
 // SqliteTable::query: key conditions become ranges over the encoded sort key, so SQLite walks
 // the primary key (or the GSI entries) in DynamoDB order and stops at the page limits.
 #include <limits>
+#include <optional>
 #include <set>
 #include <type_traits>
 #include <variant>
 #include <string>
+#include <utility>
 
 #include "embedded/sqlite_table.h"
 #include "embedded/table_codec.h"
@@ -131,12 +133,13 @@ void copy_attribute(const Item& from, const std::string& name, Item& to) {
   if (it != from.end()) to.emplace(it->first, it->second);
 }
 
-}  // namespace
-
-Result<ports::QueryResult> SqliteTable::query(const ports::QueryRequest& request) {
+// The GSI the query names, or null when it queries the table. Fails with kInvalidArgument when
+// the table has no such index or a consistent read of an index is asked for.
+Result<const ports::IndexDescription*> queried_index(const ports::TableDescription& table,
+                                                     const ports::QueryRequest& request) {
   const ports::IndexDescription* index = nullptr;
   if (request.index_name) {
-    for (const auto& i : description_.indexes) {
+    for (const auto& i : table.indexes) {
       if (i.name == *request.index_name) index = &i;
     }
     if (index == nullptr) {
@@ -146,8 +149,12 @@ Result<ports::QueryResult> SqliteTable::query(const ports::QueryRequest& request
       return Error::invalid("Consistent reads are not supported on global secondary indexes");
     }
   }
-  const ports::KeySchema& schema = index ? index->keys : description_.keys;
-  const KeyCondition& kc = request.key_condition;
+  return index;
+}
+
+// Checks the key condition against the schema of what is queried and returns its sort-key range
+// (everything when it has no range part). Fails with kInvalidArgument.
+Result<Range> key_condition_range(const KeyCondition& kc, const ports::KeySchema& schema) {
   if (kc.hash_name != schema.hash_name) {
     return Error::invalid("Query condition missed key schema element: " + schema.hash_name);
   }
@@ -155,16 +162,16 @@ Result<ports::QueryResult> SqliteTable::query(const ports::QueryRequest& request
     return Error::invalid("One or more parameter values were invalid: Condition parameter type "
                           "does not match schema type");
   }
-  Range range;
-  if (kc.range) {
-    if (!schema.range_name || kc.range->name != *schema.range_name) {
-      return Error::invalid("Query key condition not supported");
-    }
-    auto r = range_of(*kc.range);
-    if (!r.ok()) return std::move(r).error();
-    range = std::move(*r);
+  if (!kc.range) return Range{};
+  if (!schema.range_name || kc.range->name != *schema.range_name) {
+    return Error::invalid("Query key condition not supported");
   }
-  // Checked before reading anything: DynamoDB rejects them even when no item is read.
+  return range_of(*kc.range);
+}
+
+// Checks the filter, projection and limit; done before reading anything, as DynamoDB rejects
+// them even when no item is read. Fails with kInvalidArgument.
+Status validate_query_options(const ports::QueryRequest& request, const ports::KeySchema& schema) {
   if (request.filter) {
     Status s = model::validate_condition(*request.filter);
     if (s.ok()) s = check_filter_names(*request.filter, schema);
@@ -179,98 +186,155 @@ Result<ports::QueryResult> SqliteTable::query(const ports::QueryRequest& request
     return Error::invalid("1 validation error detected: Value '0' at 'limit' failed to satisfy "
                           "constraint: Member must have value greater than or equal to 1");
   }
-  std::size_t limit = request.limit.value_or(std::numeric_limits<std::size_t>::max());
+  return {};
+}
 
-  // Exclusive start: the (index sk, base pk, base sk) tuple of the last item of the previous page.
-  std::optional<RowKey> start_base;
-  std::string start_sk;
-  if (request.exclusive_start_key) {
-    const Item& esk = *request.exclusive_start_key;
-    auto base = row_key(description_.keys, esk, false);
-    if (!base.ok()) return Error::invalid("The provided starting key is invalid: " + base.error().message);
-    if (index) {
-      auto ik = index_key(*index, esk);
-      if (!ik) return Error::invalid("The provided starting key is invalid");
-      start_sk = ik->sk;
-    } else {
-      start_sk = base->sk;
-    }
-    start_base = std::move(*base);
+// Exclusive start: the (index sk, base pk, base sk) tuple of the last item of the previous page.
+struct StartAfter {
+  RowKey base;
+  std::string sk;  // the index's sk on an index, else base.sk
+};
+
+// Decodes ExclusiveStartKey (nullopt when there is none). Fails with kInvalidArgument when it
+// is not a key of the table and, on an index, of the index.
+Result<std::optional<StartAfter>> start_after(const ports::TableDescription& table,
+                                              const ports::IndexDescription* index,
+                                              const std::optional<Item>& exclusive_start_key) {
+  if (!exclusive_start_key) return std::optional<StartAfter>();
+  const Item& esk = *exclusive_start_key;
+  auto base = row_key(table.keys, esk, false);
+  if (!base.ok()) {
+    return Error::invalid("The provided starting key is invalid: " + base.error().message);
   }
+  std::optional<StartAfter> start(std::in_place);
+  if (index) {
+    auto ik = index_key(*index, esk);
+    if (!ik) return Error::invalid("The provided starting key is invalid");
+    start->sk = ik->sk;
+  } else {
+    start->sk = base->sk;
+  }
+  start->base = std::move(*base);
+  return start;
+}
 
-  const bool fwd = request.scan_forward;
+// The SELECT of one page, in the query's order. Parameters (bind_query): ?1 table, ?2 pk,
+// ?3 / ?4 the sk range, ?5 the start's sk; on an index ?6 its name, ?7 / ?8 the start's base
+// pk and sk.
+std::string query_sql(bool on_index, const Range& range, bool has_start, bool forward) {
   std::string sql;
-  if (index == nullptr) {
+  if (!on_index) {
     sql = "SELECT item FROM items WHERE tbl = ?1 AND pk = ?2";
     sql += range.low_inclusive ? " AND sk >= ?3" : " AND sk > ?3";
     sql += range.high_inclusive ? " AND sk <= ?4" : " AND sk < ?4";
-    if (start_base) sql += fwd ? " AND sk > ?5" : " AND sk < ?5";
-    sql += fwd ? " ORDER BY sk" : " ORDER BY sk DESC";
+    if (has_start) sql += forward ? " AND sk > ?5" : " AND sk < ?5";
+    sql += forward ? " ORDER BY sk" : " ORDER BY sk DESC";
   } else {
     sql = "SELECT i.item FROM gsi_entries g JOIN items i ON i.tbl = g.tbl AND i.pk = g.base_pk "
           "AND i.sk = g.base_sk WHERE g.tbl = ?1 AND g.idx = ?6 AND g.pk = ?2";
     sql += range.low_inclusive ? " AND g.sk >= ?3" : " AND g.sk > ?3";
     sql += range.high_inclusive ? " AND g.sk <= ?4" : " AND g.sk < ?4";
-    if (start_base) {
-      sql += fwd ? " AND (g.sk, g.base_pk, g.base_sk) > (?5, ?7, ?8)"
-                 : " AND (g.sk, g.base_pk, g.base_sk) < (?5, ?7, ?8)";
+    if (has_start) {
+      sql += forward ? " AND (g.sk, g.base_pk, g.base_sk) > (?5, ?7, ?8)"
+                     : " AND (g.sk, g.base_pk, g.base_sk) < (?5, ?7, ?8)";
     }
-    sql += fwd ? " ORDER BY g.sk, g.base_pk, g.base_sk"
-               : " ORDER BY g.sk DESC, g.base_pk DESC, g.base_sk DESC";
+    sql += forward ? " ORDER BY g.sk, g.base_pk, g.base_sk"
+                   : " ORDER BY g.sk DESC, g.base_pk DESC, g.base_sk DESC";
   }
+  return sql;
+}
 
+// Binds the parameters of query_sql.
+void bind_query(Statement& st, const std::string& table, const AttributeValue& hash_value,
+                const Range& range, const std::optional<StartAfter>& start,
+                const ports::IndexDescription* index) {
+  st.bind_text(1, table).bind_blob(2, encode_key(hash_value));
+  st.bind_blob(3, range.low).bind_blob(4, range.high);
+  if (start) st.bind_blob(5, start->sk);
+  if (index) {
+    st.bind_text(6, index->name);
+    if (start) st.bind_blob(7, start->base.pk).bind_blob(8, start->base.sk);
+  }
+}
+
+// The LastEvaluatedKey of a page that ends at `item`: its table key and, on an index, its index
+// key attributes.
+Item last_evaluated_key(const Item& item, const ports::KeySchema& table_keys,
+                        const ports::IndexDescription* index) {
+  Item key;
+  copy_attribute(item, table_keys.hash_name, key);
+  if (table_keys.range_name) copy_attribute(item, *table_keys.range_name, key);
+  if (index) {
+    copy_attribute(item, index->keys.hash_name, key);
+    if (index->keys.range_name) copy_attribute(item, *index->keys.range_name, key);
+  }
+  return key;
+}
+
+// Steps `st` (bound by bind_query) into `page`: counts every row scanned, keeps (projected)
+// those that pass the filter, and stops when the rows end or the page is full (the limit
+// scanned or kMaxPageBytes read), a full page getting its LastEvaluatedKey. Fails with the
+// error of a step, a decode or the filter's evaluation.
+Status read_page(Statement& st, const ports::QueryRequest& request,
+                 const ports::KeySchema& table_keys, const ports::IndexDescription* index,
+                 ports::QueryResult& page) {
+  const std::size_t limit = request.limit.value_or(std::numeric_limits<std::size_t>::max());
+  std::size_t bytes = 0;
+  for (;;) {
+    auto row = st.step();
+    if (!row.ok()) return std::move(row).error();
+    if (!*row) break;
+    auto item = decode_item(st.column_view(0));
+    if (!item.ok()) return std::move(item).error();
+    ++page.scanned_count;
+    bytes += model::item_size(*item);
+    bool keep = true;
+    if (request.filter) {
+      auto passes = model::evaluate(*request.filter, *item);
+      if (!passes.ok()) return std::move(passes).error();
+      keep = *passes;
+    }
+    // Like DynamoDB, a page that reaches its limit has a LastEvaluatedKey even when no item
+    // follows (the next page is then empty): it does not look ahead.
+    const bool full = page.scanned_count >= limit || bytes >= SqliteTable::kMaxPageBytes;
+    // Taken before the item moves into the page (its keys, not the projection's).
+    if (full) page.last_evaluated_key = last_evaluated_key(*item, table_keys, index);
+    if (keep) {
+      page.items.push_back(request.projection ? model::project(*request.projection, *item)
+                                              : std::move(*item));
+    }
+    if (full) break;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<ports::QueryResult> SqliteTable::query(const ports::QueryRequest& request) {
+  auto index = queried_index(description_, request);
+  if (!index.ok()) return std::move(index).error();
+  const ports::KeySchema& schema = *index ? (*index)->keys : description_.keys;
+  auto range = key_condition_range(request.key_condition, schema);
+  if (!range.ok()) return std::move(range).error();
+  if (Status s = validate_query_options(request, schema); !s.ok()) return std::move(s).error();
+  auto start = start_after(description_, *index, request.exclusive_start_key);
+  if (!start.ok()) return std::move(start).error();
+
+  const std::string sql = query_sql(*index != nullptr, *range, start->has_value(),
+                                    request.scan_forward);
   ports::QueryResult result;
-  std::optional<Item> lek;  // the page's LastEvaluatedKey, when it is full
   Status s = db_.read([&](Connection& c) -> Status {
     auto stmt = c.prepare(sql);
     if (!stmt.ok()) return std::move(stmt).error();
     Statement& st = **stmt;
-    st.bind_text(1, description_.name).bind_blob(2, encode_key(kc.hash_value));
-    st.bind_blob(3, range.low).bind_blob(4, range.high);
-    if (start_base) st.bind_blob(5, start_sk);
-    if (index) {
-      st.bind_text(6, index->name);
-      if (start_base) st.bind_blob(7, start_base->pk).bind_blob(8, start_base->sk);
-    }
-    std::size_t bytes = 0;
-    for (;;) {
-      auto row = st.step();
-      if (!row.ok()) return std::move(row).error();
-      if (!*row) break;
-      auto item = decode_item(st.column_view(0));
-      if (!item.ok()) return std::move(item).error();
-      ++result.scanned_count;
-      bytes += model::item_size(*item);
-      bool keep = true;
-      if (request.filter) {
-        auto passes = model::evaluate(*request.filter, *item);
-        if (!passes.ok()) return std::move(passes).error();
-        keep = *passes;
-      }
-      // Like DynamoDB, a page that reaches its limit has a LastEvaluatedKey even when no item
-      // follows (the next page is then empty): it does not look ahead.
-      const bool full = result.scanned_count >= limit || bytes >= kMaxPageBytes;
-      if (full) {
-        // Taken before the item moves into the page (its keys, not the projection's).
-        lek.emplace();
-        copy_attribute(*item, description_.keys.hash_name, *lek);
-        if (description_.keys.range_name) copy_attribute(*item, *description_.keys.range_name, *lek);
-        if (index) {
-          copy_attribute(*item, index->keys.hash_name, *lek);
-          if (index->keys.range_name) copy_attribute(*item, *index->keys.range_name, *lek);
-        }
-      }
-      if (keep) {
-        result.items.push_back(request.projection ? model::project(*request.projection, *item)
-                                                  : std::move(*item));
-      }
-      if (full) break;
+    bind_query(st, description_.name, request.key_condition.hash_value, *range, *start, *index);
+    if (Status read = read_page(st, request, description_.keys, *index, result); !read.ok()) {
+      return read;
     }
     st.reset();
     return {};
   });
   if (!s.ok()) return std::move(s).error();
-  if (lek) result.last_evaluated_key = std::move(*lek);
   return result;
 }
 

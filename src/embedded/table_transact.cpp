@@ -3,6 +3,9 @@
 // commit together or not at all; ClientRequestToken makes retries idempotent for 10 minutes.
 #include <set>
 #include <string>
+#include <utility>
+#include <variant>
+#include <vector>
 
 #include "embedded/sqlite_table.h"
 #include "embedded/table_codec.h"
@@ -67,21 +70,200 @@ std::string cancellation_message(const std::vector<model::CancellationReason>& r
   return m + "]";
 }
 
-// The static checks of an action's expressions: a failure rejects the whole request with
-// ValidationException before any item is read, instead of a ValidationError reason.
-Status validate_statically(const ports::TransactAction& a) {
+// The condition of an action, or null when it has none.
+const model::Cond* condition_of(const ports::TransactAction& a) {
   const std::optional<model::Cond>* condition = nullptr;
   if (const auto* put = std::get_if<ports::PutRequest>(&a.action)) {
     condition = &put->condition;
   } else if (const auto* upd = std::get_if<ports::UpdateRequest>(&a.action)) {
-    if (auto s = model::validate_update(upd->update); !s.ok()) return s;
     condition = &upd->condition;
   } else if (const auto* del = std::get_if<ports::DeleteRequest>(&a.action)) {
     condition = &del->condition;
   } else {
-    return model::validate_condition(std::get<ports::ConditionCheck>(a.action).condition);
+    return &std::get<ports::ConditionCheck>(a.action).condition;
   }
-  return *condition ? model::validate_condition(**condition) : Status{};
+  return *condition ? &**condition : nullptr;
+}
+
+// The static checks of an action's expressions: a failure rejects the whole request with
+// ValidationException before any item is read, instead of a ValidationError reason.
+Status validate_statically(const ports::TransactAction& a) {
+  if (const auto* upd = std::get_if<ports::UpdateRequest>(&a.action)) {
+    if (auto s = model::validate_update(upd->update); !s.ok()) return s;
+  }
+  const model::Cond* condition = condition_of(a);
+  return condition ? model::validate_condition(*condition) : Status{};
+}
+
+// The row key of the item an action names; for a put whose key is valid, also checks the item.
+// Fails with kInvalidArgument.
+Result<RowKey> action_key(const ports::TableDescription& table, const ports::TransactAction& a) {
+  if (const auto* put = std::get_if<ports::PutRequest>(&a.action)) {
+    auto key = row_key(table.keys, put->item, false);
+    if (key.ok()) {
+      if (auto s = validate_item_for_write(table, put->item); !s.ok()) return std::move(s).error();
+    }
+    return key;
+  }
+  if (const auto* upd = std::get_if<ports::UpdateRequest>(&a.action)) {
+    return row_key(table.keys, upd->key, true);
+  }
+  if (const auto* del = std::get_if<ports::DeleteRequest>(&a.action)) {
+    return row_key(table.keys, del->key, true);
+  }
+  return row_key(table.keys, std::get<ports::ConditionCheck>(a.action).key, true);
+}
+
+// The actions with their row keys, in request order, after the checks that need no item: keys,
+// put items, expressions, at most one action per item. Fails with kInvalidArgument. The plan
+// points into `actions`.
+Result<std::vector<Planned>> plan_actions(const ports::TableDescription& table,
+                                          const std::vector<ports::TransactAction>& actions) {
+  std::vector<Planned> plan;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& a : actions) {
+    auto key = action_key(table, a);
+    if (!key.ok()) return std::move(key).error();
+    if (auto s = validate_statically(a); !s.ok()) return std::move(s).error();
+    if (!seen.emplace(key->pk, key->sk).second) {
+      return Error::invalid("Transaction request cannot include multiple operations on one item");
+    }
+    plan.push_back({std::move(*key), &a});
+  }
+  return plan;
+}
+
+// Whether `token` was used, within its lifetime, by this very request (`digest`): then the
+// transaction is already applied. Fails with kInvalidArgument (IdempotentParameterMismatch) when
+// it was used by another request, or with the database's error.
+Result<bool> is_retry(Connection& c, const std::string& table, const std::string& token,
+                      const std::string& digest, std::int64_t now) {
+  auto stmt = c.prepare("SELECT request_hash, created_ms FROM transact_tokens "
+                        "WHERE tbl = ?1 AND token = ?2");
+  if (!stmt.ok()) return std::move(stmt).error();
+  (*stmt)->bind_text(1, table).bind_text(2, token);
+  auto row = (*stmt)->step();
+  if (!row.ok()) return std::move(row).error();
+  if (*row && (*stmt)->column_int(1) > now - SqliteTable::kTokenLifetimeMs) {
+    bool same = (*stmt)->column_view(0) == digest;
+    (*stmt)->reset();
+    if (same) return true;
+    return Error::invalid("IdempotentParameterMismatch: the ClientRequestToken was used with "
+                          "a different request");
+  }
+  (*stmt)->reset();
+  return false;
+}
+
+// What the planned actions do, by plan index.
+struct Effects {
+  explicit Effects(std::size_t n)
+      : reasons(n, {"None", ""}), olds(n), news(n, nullptr), updated(n) {}
+
+  // Cancels the transaction for action i's `reason`.
+  void cancel(std::size_t i, model::CancellationReason reason) {
+    reasons[i] = std::move(reason);
+    cancelled = true;
+  }
+
+  std::vector<model::CancellationReason> reasons;
+  std::vector<std::optional<Item>> olds;  // the items before
+  std::vector<const Item*> news;          // after; null: absent after the action
+  std::vector<Item> updated;              // an update's new item lives here
+  bool cancelled = false;
+  bool condition_failed = false;  // some reason is ConditionalCheckFailed
+};
+
+// The item an update makes of `before`. Fails with kInvalidArgument when the update touches a
+// key attribute, cannot apply, or makes an item that cannot be written.
+Result<Item> updated_item(const ports::TableDescription& table, const ports::UpdateRequest& upd,
+                          const Item& before) {
+  Item next = before;
+  Status applied = check_update_keys(table.keys, upd.update);
+  if (applied.ok()) applied = model::apply(upd.update, next);
+  if (applied.ok()) applied = validate_item_for_write(table, next);
+  if (!applied.ok()) return std::move(applied).error();
+  return next;
+}
+
+// Checks action i's condition on its item before (effects.olds[i]) and sets its item after, or
+// cancels the transaction: ConditionalCheckFailed, or ValidationError when the condition cannot
+// be evaluated or the update cannot apply.
+void evaluate_action(const ports::TableDescription& table, const Planned& planned, std::size_t i,
+                     Effects& effects) {
+  static const Item kEmpty;
+  const std::optional<Item>& old = effects.olds[i];
+  if (const model::Cond* condition = condition_of(*planned.action)) {
+    auto holds = model::evaluate(*condition, old ? *old : kEmpty);
+    if (!holds.ok()) return effects.cancel(i, {"ValidationError", holds.error().message});
+    if (!*holds) {
+      effects.condition_failed = true;
+      return effects.cancel(i, {"ConditionalCheckFailed", kConditionFailedMessage});
+    }
+  }
+  const auto& action = planned.action->action;
+  if (const auto* put = std::get_if<ports::PutRequest>(&action)) {
+    effects.news[i] = &put->item;
+  } else if (const auto* upd = std::get_if<ports::UpdateRequest>(&action)) {
+    // The update is applied only when its condition holds (DynamoDB checks it first).
+    auto next = updated_item(table, *upd, old ? *old : planned.key.attributes);
+    if (!next.ok()) return effects.cancel(i, {"ValidationError", next.error().message});
+    effects.updated[i] = std::move(*next);
+    effects.news[i] = &effects.updated[i];
+  } else if (std::holds_alternative<ports::ConditionCheck>(action)) {
+    effects.news[i] = old ? &*old : nullptr;
+  }
+}
+
+// Reads the planned items and evaluates every action on them (all of them, so that a
+// cancellation gives every action's reason). Fails only with the database's error.
+Result<Effects> evaluate_actions(Connection& c, const ports::TableDescription& table,
+                                 const std::vector<Planned>& plan) {
+  Effects effects(plan.size());
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    auto old = load_item(c, table.name, plan[i].key);
+    if (!old.ok()) return std::move(old).error();
+    effects.olds[i] = std::move(*old);
+    evaluate_action(table, plan[i], i, effects);
+  }
+  return effects;
+}
+
+// The error of a cancelled transaction, carrying every action's reason: kConditionFailed when a
+// condition failed, else kInvalidArgument.
+Error cancellation_error(Effects& effects) {
+  std::string message = cancellation_message(effects.reasons);
+  Error e = effects.condition_failed ? Error::condition_failed(std::move(message))
+                                     : Error::invalid(std::move(message));
+  e.cancellation_reasons = std::move(effects.reasons);
+  return e;
+}
+
+// Writes the items the actions change (skipping those left as they were).
+Status store_changes(Connection& c, const ports::TableDescription& table,
+                     const std::vector<Planned>& plan, const Effects& effects, std::int64_t now) {
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const Item* old = effects.olds[i] ? &*effects.olds[i] : nullptr;
+    const Item* next = effects.news[i];
+    if (old == next || (old != nullptr && next != nullptr && *old == *next)) continue;
+    if (auto st = store_change(c, table, plan[i].key, old, next, now); !st.ok()) return st;
+  }
+  return {};
+}
+
+// Records `token` as used by the request `digest` now, purging the tokens past their lifetime.
+Status remember_token(Connection& c, const std::string& table, const std::string& token,
+                      const std::string& digest, std::int64_t now) {
+  auto purge = c.prepare("DELETE FROM transact_tokens WHERE tbl = ?1 AND created_ms <= ?2");
+  if (!purge.ok()) return std::move(purge).error();
+  (*purge)->bind_text(1, table).bind(2, now - SqliteTable::kTokenLifetimeMs);
+  if (auto st = (*purge)->run(); !st.ok()) return st;
+  auto ins = c.prepare("INSERT OR REPLACE INTO transact_tokens(tbl, token, request_hash, "
+                       "created_ms) VALUES (?1, ?2, ?3, ?4)");
+  if (!ins.ok()) return std::move(ins).error();
+  (*ins)->bind_text(1, table).bind_text(2, token);
+  (*ins)->bind_blob(3, digest).bind(4, now);
+  return (*ins)->run();
 }
 
 }  // namespace
@@ -92,29 +274,8 @@ Status SqliteTable::transact_write(const std::vector<ports::TransactAction>& act
     return Error::invalid("Member must have length less than or equal to 100 and greater than 0: "
                           "TransactItems");
   }
-  std::vector<Planned> plan;
-  std::set<std::pair<std::string, std::string>> seen;
-  for (const auto& a : actions) {
-    Result<RowKey> key = Error::internal("unset");
-    if (const auto* put = std::get_if<ports::PutRequest>(&a.action)) {
-      key = row_key(description_.keys, put->item, false);
-      if (key.ok()) {
-        if (auto s = validate_item_for_write(description_, put->item); !s.ok()) return s;
-      }
-    } else if (const auto* upd = std::get_if<ports::UpdateRequest>(&a.action)) {
-      key = row_key(description_.keys, upd->key, true);
-    } else if (const auto* del = std::get_if<ports::DeleteRequest>(&a.action)) {
-      key = row_key(description_.keys, del->key, true);
-    } else {
-      key = row_key(description_.keys, std::get<ports::ConditionCheck>(a.action).key, true);
-    }
-    if (!key.ok()) return std::move(key).error();
-    if (auto s = validate_statically(a); !s.ok()) return s;
-    if (!seen.emplace(key->pk, key->sk).second) {
-      return Error::invalid("Transaction request cannot include multiple operations on one item");
-    }
-    plan.push_back({std::move(*key), &a});
-  }
+  auto plan = plan_actions(description_, actions);
+  if (!plan.ok()) return std::move(plan).error();
   std::string digest;
   if (client_request_token) {
     if (client_request_token->empty() || client_request_token->size() > 36) {
@@ -126,99 +287,16 @@ Status SqliteTable::transact_write(const std::vector<ports::TransactAction>& act
   std::int64_t now = clock_.now_ms();
   Status s = db_.write([&](Connection& c) -> Status {
     if (client_request_token) {
-      auto stmt = c.prepare("SELECT request_hash, created_ms FROM transact_tokens "
-                            "WHERE tbl = ?1 AND token = ?2");
-      if (!stmt.ok()) return std::move(stmt).error();
-      (*stmt)->bind_text(1, description_.name).bind_text(2, *client_request_token);
-      auto row = (*stmt)->step();
-      if (!row.ok()) return std::move(row).error();
-      if (*row && (*stmt)->column_int(1) > now - kTokenLifetimeMs) {
-        bool same = (*stmt)->column_view(0) == digest;
-        (*stmt)->reset();
-        if (same) return {};  // a retry of a committed transaction: already applied
-        return Error::invalid("IdempotentParameterMismatch: the ClientRequestToken was used with "
-                              "a different request");
-      }
-      (*stmt)->reset();
+      auto retry = is_retry(c, description_.name, *client_request_token, digest, now);
+      if (!retry.ok()) return std::move(retry).error();
+      if (*retry) return {};  // a retry of a committed transaction: already applied
     }
-    std::vector<model::CancellationReason> reasons(plan.size(), {"None", ""});
-    std::vector<std::optional<Item>> olds(plan.size());
-    std::vector<const Item*> news(plan.size(), nullptr);  // null: absent after the action
-    std::vector<Item> updated(plan.size());                // an update's new item lives here
-    bool cancelled = false;
-    bool condition_failed = false;
-    for (std::size_t i = 0; i < plan.size(); ++i) {
-      auto old = load_item(c, description_.name, plan[i].key);
-      if (!old.ok()) return std::move(old).error();
-      olds[i] = std::move(*old);
-      static const Item kEmpty;
-      const Item& current = olds[i] ? *olds[i] : kEmpty;
-      const std::optional<model::Cond>* condition = nullptr;
-      std::optional<model::Cond> check_cond;
-      const auto& action = plan[i].action->action;
-      if (const auto* put = std::get_if<ports::PutRequest>(&action)) {
-        condition = &put->condition;
-        news[i] = &put->item;
-      } else if (const auto* upd = std::get_if<ports::UpdateRequest>(&action)) {
-        condition = &upd->condition;
-      } else if (const auto* del = std::get_if<ports::DeleteRequest>(&action)) {
-        condition = &del->condition;
-      } else {
-        check_cond = std::get<ports::ConditionCheck>(action).condition;
-        condition = &check_cond;
-        news[i] = olds[i] ? &*olds[i] : nullptr;
-      }
-      if (*condition) {
-        auto ok = model::evaluate(**condition, current);
-        if (!ok.ok()) {
-          reasons[i] = {"ValidationError", ok.error().message};
-          cancelled = true;
-          continue;
-        } else if (!*ok) {
-          reasons[i] = {"ConditionalCheckFailed", kConditionFailedMessage};
-          cancelled = condition_failed = true;
-          continue;
-        }
-      }
-      // The update is applied only when its condition holds (DynamoDB checks it first).
-      if (const auto* upd = std::get_if<ports::UpdateRequest>(&action)) {
-        Item next = olds[i] ? *olds[i] : plan[i].key.attributes;
-        Status applied = check_update_keys(description_.keys, upd->update);
-        if (applied.ok()) applied = model::apply(upd->update, next);
-        if (applied.ok()) applied = validate_item_for_write(description_, next);
-        if (!applied.ok()) {
-          reasons[i] = {"ValidationError", applied.error().message};
-          cancelled = true;
-          continue;
-        }
-        updated[i] = std::move(next);
-        news[i] = &updated[i];
-      }
-    }
-    if (cancelled) {
-      Error e = condition_failed ? Error::condition_failed(cancellation_message(reasons))
-                                 : Error::invalid(cancellation_message(reasons));
-      e.cancellation_reasons = std::move(reasons);
-      return e;
-    }
-    for (std::size_t i = 0; i < plan.size(); ++i) {
-      const Item* old = olds[i] ? &*olds[i] : nullptr;
-      if (old == news[i] || (old != nullptr && news[i] != nullptr && *old == *news[i])) continue;
-      if (auto st = store_change(c, description_, plan[i].key, old, news[i], now); !st.ok()) {
-        return st;
-      }
-    }
+    auto effects = evaluate_actions(c, description_, *plan);
+    if (!effects.ok()) return std::move(effects).error();
+    if (effects->cancelled) return cancellation_error(*effects);
+    if (auto st = store_changes(c, description_, *plan, *effects, now); !st.ok()) return st;
     if (client_request_token) {
-      auto purge = c.prepare("DELETE FROM transact_tokens WHERE tbl = ?1 AND created_ms <= ?2");
-      if (!purge.ok()) return std::move(purge).error();
-      (*purge)->bind_text(1, description_.name).bind(2, now - kTokenLifetimeMs);
-      if (auto st = (*purge)->run(); !st.ok()) return st;
-      auto ins = c.prepare("INSERT OR REPLACE INTO transact_tokens(tbl, token, request_hash, "
-                           "created_ms) VALUES (?1, ?2, ?3, ?4)");
-      if (!ins.ok()) return std::move(ins).error();
-      (*ins)->bind_text(1, description_.name).bind_text(2, *client_request_token);
-      (*ins)->bind_blob(3, digest).bind(4, now);
-      if (auto st = (*ins)->run(); !st.ok()) return st;
+      return remember_token(c, description_.name, *client_request_token, digest, now);
     }
     return {};
   });

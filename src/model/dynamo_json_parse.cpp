@@ -145,112 +145,132 @@ class DynamoParser {
                       std::string(type) + " contains duplicates");
   }
 
+  // Parses the payload of a value of type `type` (at nesting `depth`) into `out`. On failure
+  // the sink holds the error (with the path) and `out` is unspecified.
   bool payload(AttributeType type, sj::value v, int depth, AttributeValue& out) {
     switch (type) {
-      case AttributeType::kS: {
-        std::string_view s;
-        if (!string_of(v, "S", s)) return false;
-        out = AttributeValue(std::string(s));
-        return true;
-      }
-      case AttributeType::kN: {
-        std::string_view s;
-        Number n;
-        if (!string_of(v, "N", s) || !number_of(s, n)) return false;
-        out = AttributeValue(std::move(n));
-        return true;
-      }
-      case AttributeType::kB: {
-        std::string_view s;
-        Bytes b;
-        if (!string_of(v, "B", s) || !bytes_of(s, "B", b)) return false;
-        out = AttributeValue(std::move(b));
-        return true;
-      }
-      case AttributeType::kBool: {
-        bool b = false;
-        if (auto e = v.get_bool().get(b)) return sink_.fail_json(e, "BOOL value must be true or false");
-        out = AttributeValue(b);
-        return true;
-      }
-      case AttributeType::kNull: {
-        bool b = false;
-        if (auto e = v.get_bool().get(b)) return sink_.fail_json(e, "NULL value must be true");
-        if (!b) {
-          return sink_.fail(
-              "One or more parameter values were invalid: Null attribute value types must have "
-              "the value of true");
-        }
-        out = AttributeValue(Null{});
-        return true;
-      }
-      case AttributeType::kM: {
-        if (depth + 1 > kMaxNestingDepth) {
-          return sink_.fail("Nesting Levels have exceeded supported limits");
-        }
-        sj::object object;
-        if (auto e = v.get_object().get(object)) return sink_.fail_json(e, "M value must be an object");
-        Map m;
-        if (!map(object, depth + 1, m)) return false;
-        out = AttributeValue(std::move(m));
-        return true;
-      }
-      case AttributeType::kL: {
-        if (depth + 1 > kMaxNestingDepth) {
-          return sink_.fail("Nesting Levels have exceeded supported limits");
-        }
-        sj::array array;
-        if (auto e = v.get_array().get(array)) return sink_.fail_json(e, "L value must be an array");
-        List l;
-        std::size_t index = 0;
-        for (auto element : array) {
-          sj::value ev;
-          if (auto e = std::move(element).get(ev)) return sink_.fail_json(e);
-          path_.push_index(index++);
-          AttributeValue av;
-          if (!value(ev, depth + 1, av)) return false;
-          l.push_back(std::move(av));
-          path_.pop();
-        }
-        out = AttributeValue(std::move(l));
-        return true;
-      }
-      case AttributeType::kSS: {
-        StringSet set;
-        if (!set_of(v, "SS", [&](std::string_view s) {
-              return set.values.emplace(s).second || duplicate("SS");
-            })) {
-          return false;
-        }
-        out = AttributeValue(std::move(set));
-        return true;
-      }
-      case AttributeType::kNS: {
-        NumberSet set;
-        if (!set_of(v, "NS", [&](std::string_view s) {
-              Number n;
-              if (!number_of(s, n)) return false;
-              return set.values.insert(std::move(n)).second || duplicate("NS");
-            })) {
-          return false;
-        }
-        out = AttributeValue(std::move(set));
-        return true;
-      }
-      case AttributeType::kBS: {
-        BinarySet set;
-        if (!set_of(v, "BS", [&](std::string_view s) {
-              Bytes b;
-              if (!bytes_of(s, "BS", b)) return false;
-              return set.values.insert(std::move(b)).second || duplicate("BS");
-            })) {
-          return false;
-        }
-        out = AttributeValue(std::move(set));
-        return true;
-      }
+      case AttributeType::kS: return s_payload(v, out);
+      case AttributeType::kN: return n_payload(v, out);
+      case AttributeType::kB: return b_payload(v, out);
+      case AttributeType::kBool: return bool_payload(v, out);
+      case AttributeType::kNull: return null_payload(v, out);
+      case AttributeType::kM: return m_payload(v, depth, out);
+      case AttributeType::kL: return l_payload(v, depth, out);
+      case AttributeType::kSS: return ss_payload(v, out);
+      case AttributeType::kNS: return ns_payload(v, out);
+      case AttributeType::kBS: return bs_payload(v, out);
     }
     return sink_.fail("unknown attribute type");
+  }
+
+  bool s_payload(sj::value& v, AttributeValue& out) {
+    std::string_view s;
+    if (!string_of(v, "S", s)) return false;
+    out = AttributeValue(std::string(s));
+    return true;
+  }
+
+  bool n_payload(sj::value& v, AttributeValue& out) {
+    std::string_view s;
+    Number n;
+    if (!string_of(v, "N", s) || !number_of(s, n)) return false;
+    out = AttributeValue(std::move(n));
+    return true;
+  }
+
+  bool b_payload(sj::value& v, AttributeValue& out) {
+    std::string_view s;
+    Bytes b;
+    if (!string_of(v, "B", s) || !bytes_of(s, "B", b)) return false;
+    out = AttributeValue(std::move(b));
+    return true;
+  }
+
+  bool bool_payload(sj::value& v, AttributeValue& out) {
+    bool b = false;
+    if (auto e = v.get_bool().get(b)) return sink_.fail_json(e, "BOOL value must be true or false");
+    out = AttributeValue(b);
+    return true;
+  }
+
+  bool null_payload(sj::value& v, AttributeValue& out) {
+    bool b = false;
+    if (auto e = v.get_bool().get(b)) return sink_.fail_json(e, "NULL value must be true");
+    if (!b) {
+      return sink_.fail(
+          "One or more parameter values were invalid: Null attribute value types must have "
+          "the value of true");
+    }
+    out = AttributeValue(Null{});
+    return true;
+  }
+
+  // Fails when a container at `depth` would hold values nested deeper than DynamoDB allows.
+  bool check_nesting(int depth) {
+    if (depth + 1 > kMaxNestingDepth) {
+      return sink_.fail("Nesting Levels have exceeded supported limits");
+    }
+    return true;
+  }
+
+  bool m_payload(sj::value& v, int depth, AttributeValue& out) {
+    if (!check_nesting(depth)) return false;
+    sj::object object;
+    if (auto e = v.get_object().get(object)) return sink_.fail_json(e, "M value must be an object");
+    Map m;
+    if (!map(object, depth + 1, m)) return false;
+    out = AttributeValue(std::move(m));
+    return true;
+  }
+
+  bool l_payload(sj::value& v, int depth, AttributeValue& out) {
+    if (!check_nesting(depth)) return false;
+    sj::array array;
+    if (auto e = v.get_array().get(array)) return sink_.fail_json(e, "L value must be an array");
+    List l;
+    if (!for_each_element(array, path_, sink_, [&](sj::value element) {
+          AttributeValue av;
+          if (!value(element, depth + 1, av)) return false;
+          l.push_back(std::move(av));
+          return true;
+        })) {
+      return false;
+    }
+    out = AttributeValue(std::move(l));
+    return true;
+  }
+
+  // Parses a set's array of strings: `member(text, m)` reads one member (false: failed, the
+  // sink says why); an empty set or a member given twice fails as in DynamoDB.
+  template <typename Set, typename Member>
+  bool set_payload(sj::value& v, std::string_view type, AttributeValue& out, Member member) {
+    Set set;
+    if (!set_of(v, type, [&](std::string_view s) {
+          typename decltype(Set::values)::value_type m;
+          if (!member(s, m)) return false;
+          return set.values.insert(std::move(m)).second || duplicate(type);
+        })) {
+      return false;
+    }
+    out = AttributeValue(std::move(set));
+    return true;
+  }
+
+  bool ss_payload(sj::value& v, AttributeValue& out) {
+    return set_payload<StringSet>(v, "SS", out, [](std::string_view s, std::string& m) {
+      m = s;
+      return true;
+    });
+  }
+
+  bool ns_payload(sj::value& v, AttributeValue& out) {
+    return set_payload<NumberSet>(
+        v, "NS", out, [this](std::string_view s, Number& n) { return number_of(s, n); });
+  }
+
+  bool bs_payload(sj::value& v, AttributeValue& out) {
+    return set_payload<BinarySet>(
+        v, "BS", out, [this](std::string_view s, Bytes& b) { return bytes_of(s, "BS", b); });
   }
 
   PathStack path_;

@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/result.h"
@@ -48,6 +49,22 @@ class ErrorSink {
   const PathStack& path_;
   Error error_;
 };
+
+// Calls element(value) on each element of `array` in order, with `path` at the element's index
+// meanwhile; returns false at the first element for which it returns false (having reported to
+// `sink`), or on invalid JSON (reported here).
+template <typename Element>
+bool for_each_element(sj::array array, PathStack& path, ErrorSink& sink, Element element) {
+  std::size_t index = 0;
+  for (auto item : array) {
+    sj::value v;
+    if (auto e = std::move(item).get(v)) return sink.fail_json(e);
+    path.push_index(index++);
+    if (!element(v)) return false;
+    path.pop();
+  }
+  return true;
+}
 
 // A per-thread parser and padded copy of the input. iterate() returns the document or the error;
 // the document stays valid until the next iterate() on the same thread.

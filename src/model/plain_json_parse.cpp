@@ -53,17 +53,12 @@ class PlainParser {
   }
 
   bool array(sj::array array, int depth, List& out) {
-    std::size_t index = 0;
-    for (auto element : array) {
-      sj::value ev;
-      if (auto e = std::move(element).get(ev)) return sink_.fail_json(e);
-      path_.push_index(index++);
+    return for_each_element(array, path_, sink_, [&](sj::value element) {
       AttributeValue v;
-      if (!value(ev, depth, v)) return false;
+      if (!value(element, depth, v)) return false;
       out.push_back(std::move(v));
-      path_.pop();
-    }
-    return true;
+      return true;
+    });
   }
 
   // `depth` is the number of containers enclosing v.
