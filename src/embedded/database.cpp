@@ -2,7 +2,6 @@
 #include "embedded/database.h"
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 #include "embedded/schema.h"
 #include "embedded/wal_gather_vfs.h"
 #include "embedded/wal_sync.h"
+#include "util/thread_name.h"
 
 namespace cartflow::embedded {
 
@@ -241,7 +241,7 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
   impl->sync->start();
   Impl* raw = impl.get();
   impl->writer_thread = std::thread([raw] {
-    ::pthread_setname_np(::pthread_self(), "cf-db-writer");  // to find it in top and perf
+    util::name_this_thread("cf-db-writer");
     raw->run_writer();
   });
   return std::unique_ptr<Database>(new Database(std::move(impl)));

@@ -2,7 +2,6 @@
 #include "embedded/wal_sync.h"
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +9,8 @@
 #include <cstring>
 #include <utility>
 #include <vector>
+
+#include "util/thread_name.h"
 
 namespace cartflow::embedded {
 
@@ -32,7 +33,7 @@ Status WalSync::sync_now() {
 
 void WalSync::start() {
   thread_ = std::thread([this] {
-    ::pthread_setname_np(::pthread_self(), "cf-db-sync");
+    util::name_this_thread("cf-db-sync");
     run();
   });
 }

@@ -18,6 +18,8 @@
 #include <mutex>
 #include <thread>
 
+#include "util/thread_name.h"
+
 namespace cartflow::platform {
 
 namespace asio = boost::asio;
@@ -410,11 +412,17 @@ model::Status HttpServer::start() {
                                      std::to_string(s.options.port) + ": " + ec.message());
   }
   s.bound_port.store(s.acceptor.local_endpoint().port());
-  s.workers = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(s.options.worker_threads));
+  {
+    util::ThreadNameScope named("cf-http-worker");  // the pool's threads inherit the name
+    s.workers = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(s.options.worker_threads));
+  }
   s.work.emplace(s.ioc.get_executor());
   s.do_accept();
   for (int i = 0; i < s.options.io_threads; ++i) {
-    s.io_threads.emplace_back([&s] { s.ioc.run(); });
+    s.io_threads.emplace_back([&s] {
+      util::name_this_thread("cf-http-io");
+      s.ioc.run();
+    });
   }
   s.started = true;
   return {};

@@ -8,6 +8,7 @@
 
 #include "events/batch_response.h"
 #include "events/sqs.h"
+#include "util/thread_name.h"
 
 namespace cartflow::platform {
 
@@ -31,7 +32,10 @@ void QueueMapping::start() {
   if (!threads_.empty()) return;
   stopping_ = false;
   for (int i = 0; i < config_.maximum_concurrency; ++i) {
-    threads_.emplace_back([this] { run(); });
+    threads_.emplace_back([this] {
+      util::name_this_thread("cf-queue-poll");
+      run();
+    });
   }
 }
 

@@ -10,6 +10,7 @@
 #include "events/dynamodb_stream.h"
 #include "platform/stream_mapping_failure.h"
 #include "util/random.h"
+#include "util/thread_name.h"
 
 namespace cartflow::platform {
 
@@ -83,7 +84,10 @@ void StreamMapping::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    util::name_this_thread("cf-stream-poll");
+    run();
+  });
 }
 
 void StreamMapping::stop() {

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "util/thread_name.h"
+
 namespace cartflow::web {
 
 namespace {
@@ -120,6 +122,7 @@ SeriesSampler::~SeriesSampler() { stop(); }
 void SeriesSampler::start() {
   if (thread_.joinable()) return;
   thread_ = std::thread([this] {
+    util::name_this_thread("cf-series");
     std::unique_lock lock(mutex_);
     while (!stopping_) {
       lock.unlock();

@@ -7,8 +7,13 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <future>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "fixtures.h"
 #include "platform/api_gateway.h"
@@ -40,6 +45,34 @@ HttpServerOptions small_options() {
   o.io_threads = 1;
   o.worker_threads = 2;
   return o;
+}
+
+// The names of this process's threads, from /proc (what top and perf show).
+std::vector<std::string> thread_names() {
+  std::vector<std::string> names;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    names.push_back(name);
+  }
+  return names;
+}
+
+TEST(HttpServer, ItsThreadsAreNamedForWhatTheyDo) {
+  auto o = small_options();
+  o.io_threads = 2;
+  o.worker_threads = 3;
+  HttpServer server(o, hello);
+  ASSERT_TRUE(server.start().ok());
+  auto count = [](const char* name) {
+    auto names = thread_names();
+    return std::count(names.begin(), names.end(), name);
+  };
+  // The I/O threads name themselves as they start; the workers are born named.
+  EXPECT_TRUE(eventually([&] { return count("cf-http-io") == 2; })) << count("cf-http-io");
+  EXPECT_EQ(count("cf-http-worker"), 3);
+  server.stop();
 }
 
 TEST(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {
