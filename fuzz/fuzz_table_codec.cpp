@@ -3,7 +3,10 @@
 // bytes decoded as a stored item must fail cleanly (kInternal) or give an item whose encoding
 // decodes to an equal item and re-encodes to the same bytes. Key values found in the item
 // (top-level S, N and B attributes) must encode to keys whose memcmp order is the
-// values' order, and key_successor must be greater than the key. Any mismatch aborts.
+// values' order, and key_successor must be greater than the key. The plain-JSON writer
+// (append_plain_json) must fail on any bytes without touching its output, and on a valid
+// encoding write exactly model::to_plain_json of the decoded item and count its item_size.
+// Any mismatch aborts.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +16,7 @@
 #include <vector>
 
 #include "embedded/table_codec.h"
+#include "model/dynamo_json.h"
 
 namespace {
 
@@ -64,8 +68,25 @@ void check_keys(const Item& item, std::string_view input) {
 
 }  // namespace
 
+// The plain-JSON writer on arbitrary bytes: no crash; on failure the output is untouched.
+void check_plain_on_any_bytes(std::string_view input) {
+  std::string out = "[";
+  auto plain = e::append_plain_json(input, {}, out);
+  if (!plain.ok() && out != "[") fail("failed plain write changed its output", input);
+}
+
+// On a valid encoding: the same text and size as through a decoded item.
+void check_plain_on_encoding(const Item& item, std::string_view encoded, std::string_view input) {
+  std::string out;
+  auto plain = e::append_plain_json(encoded, {}, out);
+  if (!plain.ok()) fail("plain write fails on a valid encoding", input);
+  if (out != cartflow::model::to_plain_json(item)) fail("plain write differs from to_plain_json", input);
+  if (*plain != cartflow::model::item_size(item)) fail("plain write's size differs from item_size", input);
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
+  check_plain_on_any_bytes(input);
   auto item = e::decode_item(input);
   if (!item.ok()) {
     if (item.error().code != ErrorCode::kInternal) fail("decode fails with another code than kInternal", input);
@@ -81,5 +102,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   e::encode_item(*item, appended);
   if (std::string_view(appended).substr(1) != encoded) fail("appending encode differs", input);
   check_keys(*item, input);
+  check_plain_on_encoding(*item, encoded, input);
   return 0;
 }

@@ -4,6 +4,7 @@
 // The single-table key design (docs/DATA_MODEL.md). Attribute names and status values are the
 // reference's, because the stream filter and the reference's clients depend on them.
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,9 @@ inline constexpr std::string_view kGsi1Pk = "GSI1PK";  // index userOrders
 inline constexpr std::string_view kGsi1Sk = "GSI1SK";
 inline constexpr std::string_view kGsi2Pk = "GSI2PK";  // index orderProducts
 inline constexpr std::string_view kGsi2Sk = "GSI2SK";
+// The key attributes above, which no answer shows a client.
+inline constexpr std::array<std::string_view, 6> kKeyAttributes = {kPk,     kSk,     kGsi1Pk,
+                                                                   kGsi1Sk, kGsi2Pk, kGsi2Sk};
 inline constexpr std::string_view kUserOrdersIndex = "userOrders";
 inline constexpr std::string_view kOrderProductsIndex = "orderProducts";
 

@@ -46,7 +46,7 @@ std::optional<std::int64_t> product_price(const model::Item& item) {
 }
 
 model::Item public_view(model::Item item) {
-  for (std::string_view key : {kPk, kSk, kGsi1Pk, kGsi1Sk, kGsi2Pk, kGsi2Sk}) {
+  for (std::string_view key : kKeyAttributes) {
     auto it = item.find(key);
     if (it != item.end()) item.erase(it);
   }

@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "embedded/table_codec.h"
 #include "embedded/table_internal.h"
 
 namespace cartflow::embedded {
@@ -72,6 +73,22 @@ Result<std::optional<Item>> SqliteTable::get(const ports::GetRequest& request) {
   });
   if (!s.ok()) return std::move(s).error();
   if (found && request.projection) found = model::project(*request.projection, *found);
+  return found;
+}
+
+Result<bool> SqliteTable::get_plain(const ports::GetRequest& request, ports::AttributeNames drop,
+                                    std::string& out) {
+  if (request.projection) return ports::Table::get_plain(request, drop, out);
+  auto key = row_key(description_.keys, request.key, true);
+  if (!key.ok()) return std::move(key).error();
+  bool found = false;
+  Status s = db_.read([&](Connection& c) -> Status {
+    return visit_item_bytes(c, description_.name, *key, found, [&](std::string_view bytes) {
+      auto size = append_plain_json(bytes, drop, out);
+      return size.ok() ? Status{} : Status(std::move(size).error());
+    });
+  });
+  if (!s.ok()) return std::move(s).error();
   return found;
 }
 

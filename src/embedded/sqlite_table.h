@@ -41,6 +41,13 @@ class SqliteTable final : public ports::Table {
   Result<ports::WriteResult> update(const ports::UpdateRequest& request) override;
   Result<ports::WriteResult> remove(const ports::DeleteRequest& request) override;
   Result<ports::QueryResult> query(const ports::QueryRequest& request) override;
+  // Written straight from the stored bytes (table_codec.h: append_plain_json) unless the
+  // request has a projection or a filter.
+  Result<ports::PlainQueryResult> query_plain(const ports::QueryRequest& request,
+                                              ports::AttributeNames drop,
+                                              std::string& out) override;
+  Result<bool> get_plain(const ports::GetRequest& request, ports::AttributeNames drop,
+                         std::string& out) override;
   Result<ports::BatchGetResult> batch_get(const std::vector<model::Item>& keys) override;
   Result<ports::BatchWriteResult> batch_write(
       const std::vector<ports::WriteRequest>& requests) override;

@@ -5,6 +5,8 @@
 #include <type_traits>
 #include <variant>
 
+#include "embedded/table_codec_internal.h"
+
 namespace cartflow::embedded {
 
 using model::Error;
@@ -41,7 +43,7 @@ std::string key_successor(std::string prefix) {
 
 namespace {
 
-enum Tag : unsigned char { kS, kN, kB, kFalse, kTrue, kNull, kM, kL, kSS, kNS, kBS };
+using namespace codec;  // Reader and the tags
 
 void put_varint(std::string& out, std::uint64_t v) {
   while (v >= 0x80) {
@@ -107,46 +109,6 @@ void encode_map(const model::Map& map, std::string& out) {
     encode_value(value, out);
   }
 }
-
-// Cursor over encoded bytes; every read checks bounds so corrupt input fails cleanly.
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  bool ok() const { return ok_; }
-  bool at_end() const { return pos_ == in_.size(); }
-
-  std::uint64_t varint() {
-    std::uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos_ >= in_.size()) return fail();
-      auto b = static_cast<unsigned char>(in_[pos_++]);
-      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-      if ((b & 0x80) == 0) return v;
-    }
-    return fail();
-  }
-  std::string_view bytes() {
-    std::uint64_t n = varint();
-    if (!ok_ || n > in_.size() - pos_) return fail(), std::string_view{};
-    std::string_view s = in_.substr(pos_, n);
-    pos_ += n;
-    return s;
-  }
-  unsigned char byte() {
-    if (pos_ >= in_.size()) return static_cast<unsigned char>(fail());
-    return static_cast<unsigned char>(in_[pos_++]);
-  }
-  std::uint64_t fail() {
-    ok_ = false;
-    pos_ = in_.size();
-    return 0;
-  }
-
- private:
-  std::string_view in_;
-  std::size_t pos_ = 0;
-  bool ok_ = true;
-};
 
 bool decode_map(Reader& r, model::Map& out, int depth);
 

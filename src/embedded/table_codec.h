@@ -10,6 +10,8 @@
 // Items: a compact binary encoding (one tag byte per value, varint lengths), about 2x faster
 // to decode than DynamoDB JSON and free of base64. Pure functions, thread-safe.
 
+#include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -33,5 +35,12 @@ void encode_item(const Item& item, std::string& out);
 std::string encode_item(const Item& item);
 // Decodes an item; fails with kInternal on corrupt data.
 model::Result<Item> decode_item(std::string_view bytes);
+// Appends the stored item as a plain JSON object, byte for byte what model::to_plain_json
+// writes for decode_item's result, leaving out the top-level attributes named in `drop`; no
+// Item is built. Returns the item's model::item_size (dropped attributes included). Fails with
+// kInternal on corrupt data, leaving `out` as it was.
+model::Result<std::size_t> append_plain_json(std::string_view bytes,
+                                             std::span<const std::string_view> drop,
+                                             std::string& out);
 
 }  // namespace cartflow::embedded

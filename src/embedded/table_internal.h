@@ -5,6 +5,7 @@
 // writes, batches and transactions. All functions run on a Connection the caller owns (the
 // writer's, inside Database::write, for the mutating ones).
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -45,6 +46,10 @@ Status validate_item_for_write(const ports::TableDescription& table, const model
 // when an update touches a key attribute.
 Status check_update_keys(const ports::KeySchema& schema, const model::Update& update);
 
+// Calls `use` with the stored encoding of the item at `key` (valid during the call) and returns
+// its status; sets `found`, and does not call `use` when there is no item.
+Status visit_item_bytes(Connection& c, const std::string& table, const RowKey& key,
+                        bool& found, const std::function<Status(std::string_view)>& use);
 // Reads the current item (nullopt when absent).
 Result<std::optional<model::Item>> load_item(Connection& c, const std::string& table,
                                              const RowKey& key);

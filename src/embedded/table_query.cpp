@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SqliteTable::query: key conditions become ranges over the encoded sort key, so SQLite walks
 // the primary key (or the GSI entries) in DynamoDB order and stops at the page limits.
+#include <functional>
 #include <limits>
 #include <optional>
 #include <set>
@@ -308,31 +309,100 @@ Status read_page(Statement& st, const ports::QueryRequest& request,
   return {};
 }
 
+// Reads `st` (bound by bind_query) into `out` as query_plain does: every row is an item (no
+// filter, no projection), written straight from its stored bytes; the item that fills the page
+// is decoded for its LastEvaluatedKey. Same page limits as read_page.
+Status read_plain_page(Statement& st, const ports::QueryRequest& request,
+                       const ports::KeySchema& table_keys, const ports::IndexDescription* index,
+                       ports::AttributeNames drop, std::string& out,
+                       ports::PlainQueryResult& page) {
+  const std::size_t limit = request.limit.value_or(std::numeric_limits<std::size_t>::max());
+  std::size_t bytes = 0;
+  for (;;) {
+    auto row = st.step();
+    if (!row.ok()) return std::move(row).error();
+    if (!*row) break;
+    std::string_view stored = st.column_view(0);
+    if (!out.empty() && out.back() != '[') out.push_back(',');
+    auto size = append_plain_json(stored, drop, out);
+    if (!size.ok()) return std::move(size).error();
+    ++page.scanned_count;
+    ++page.count;
+    bytes += *size;
+    if (page.scanned_count >= limit || bytes >= SqliteTable::kMaxPageBytes) {
+      auto item = decode_item(stored);
+      if (!item.ok()) return std::move(item).error();
+      page.last_evaluated_key = last_evaluated_key(*item, table_keys, index);
+      break;
+    }
+  }
+  return {};
+}
+
+// A query checked and planned before anything is read: the index, the sk range, where the
+// page starts and its SELECT.
+struct QueryPlan {
+  const ports::IndexDescription* index = nullptr;
+  Range range;
+  std::optional<StartAfter> start;
+  std::string sql;
+};
+
+Result<QueryPlan> plan_query(const ports::TableDescription& table,
+                             const ports::QueryRequest& request) {
+  QueryPlan plan;
+  auto index = queried_index(table, request);
+  if (!index.ok()) return std::move(index).error();
+  plan.index = *index;
+  const ports::KeySchema& schema = plan.index ? plan.index->keys : table.keys;
+  auto range = key_condition_range(request.key_condition, schema);
+  if (!range.ok()) return std::move(range).error();
+  plan.range = std::move(*range);
+  if (Status s = validate_query_options(request, schema); !s.ok()) return std::move(s).error();
+  auto start = start_after(table, plan.index, request.exclusive_start_key);
+  if (!start.ok()) return std::move(start).error();
+  plan.start = std::move(*start);
+  plan.sql = query_sql(plan.index != nullptr, plan.range, plan.start.has_value(),
+                       request.scan_forward);
+  return plan;
+}
+
+// Runs the plan's SELECT on a read connection and hands the stepping statement to `read`.
+Status run_query(Database& db, const std::string& table, const ports::QueryRequest& request,
+                 const QueryPlan& plan, const std::function<Status(Statement&)>& read) {
+  return db.read([&](Connection& c) -> Status {
+    auto stmt = c.prepare(plan.sql);
+    if (!stmt.ok()) return std::move(stmt).error();
+    Statement& st = **stmt;
+    bind_query(st, table, request.key_condition.hash_value, plan.range, plan.start, plan.index);
+    if (Status read_status = read(st); !read_status.ok()) return read_status;
+    st.reset();
+    return {};
+  });
+}
+
 }  // namespace
 
 Result<ports::QueryResult> SqliteTable::query(const ports::QueryRequest& request) {
-  auto index = queried_index(description_, request);
-  if (!index.ok()) return std::move(index).error();
-  const ports::KeySchema& schema = *index ? (*index)->keys : description_.keys;
-  auto range = key_condition_range(request.key_condition, schema);
-  if (!range.ok()) return std::move(range).error();
-  if (Status s = validate_query_options(request, schema); !s.ok()) return std::move(s).error();
-  auto start = start_after(description_, *index, request.exclusive_start_key);
-  if (!start.ok()) return std::move(start).error();
-
-  const std::string sql = query_sql(*index != nullptr, *range, start->has_value(),
-                                    request.scan_forward);
+  auto plan = plan_query(description_, request);
+  if (!plan.ok()) return std::move(plan).error();
   ports::QueryResult result;
-  Status s = db_.read([&](Connection& c) -> Status {
-    auto stmt = c.prepare(sql);
-    if (!stmt.ok()) return std::move(stmt).error();
-    Statement& st = **stmt;
-    bind_query(st, description_.name, request.key_condition.hash_value, *range, *start, *index);
-    if (Status read = read_page(st, request, description_.keys, *index, result); !read.ok()) {
-      return read;
-    }
-    st.reset();
-    return {};
+  Status s = run_query(db_, description_.name, request, *plan, [&](Statement& st) {
+    return read_page(st, request, description_.keys, plan->index, result);
+  });
+  if (!s.ok()) return std::move(s).error();
+  return result;
+}
+
+Result<ports::PlainQueryResult> SqliteTable::query_plain(const ports::QueryRequest& request,
+                                                         ports::AttributeNames drop,
+                                                         std::string& out) {
+  if (request.filter || request.projection) return ports::Table::query_plain(request, drop, out);
+  auto plan = plan_query(description_, request);
+  if (!plan.ok()) return std::move(plan).error();
+  ports::PlainQueryResult result;
+  Status s = run_query(db_, description_.name, request, *plan, [&](Statement& st) {
+    return read_plain_page(st, request, description_.keys, plan->index, drop, out, result);
   });
   if (!s.ok()) return std::move(s).error();
   return result;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <functional>
 #include <string>
 
 #include "embedded/sqlite_change_stream.h"
@@ -115,18 +116,31 @@ Status check_update_keys(const ports::KeySchema& schema, const model::Update& up
   return {};
 }
 
-Result<std::optional<Item>> load_item(Connection& c, const std::string& table, const RowKey& key) {
+Status visit_item_bytes(Connection& c, const std::string& table, const RowKey& key,
+                        bool& found, const std::function<Status(std::string_view)>& use) {
   auto stmt = c.prepare("SELECT item FROM items WHERE tbl = ?1 AND pk = ?2 AND sk = ?3");
   if (!stmt.ok()) return std::move(stmt).error();
   Statement& s = **stmt;
   s.bind_text(1, table).bind_blob(2, key.pk).bind_blob(3, key.sk);
   auto row = s.step();
   if (!row.ok()) return std::move(row).error();
-  if (!*row) return std::optional<Item>();
-  auto item = decode_item(s.column_view(0));
+  found = *row;
+  Status used = found ? use(s.column_view(0)) : Status{};
   s.reset();
-  if (!item.ok()) return std::move(item).error();
-  return std::optional<Item>(std::move(*item));
+  return used;
+}
+
+Result<std::optional<Item>> load_item(Connection& c, const std::string& table, const RowKey& key) {
+  std::optional<Item> item;
+  bool found = false;
+  Status s = visit_item_bytes(c, table, key, found, [&](std::string_view bytes) -> Status {
+    auto decoded = decode_item(bytes);
+    if (!decoded.ok()) return std::move(decoded).error();
+    item = std::move(*decoded);
+    return {};
+  });
+  if (!s.ok()) return std::move(s).error();
+  return item;
 }
 
 bool same_item(const std::optional<Item>& a, const std::optional<Item>& b) {

@@ -2,6 +2,7 @@
 // Response builders, body and parameter parsing, page tokens and ids for the api routes.
 #include <array>
 
+#include "domain/keys.h"
 #include "domain/product.h"
 #include "functions/api_internal.h"
 #include "model/dynamo_json.h"
@@ -135,6 +136,19 @@ model::Result<std::vector<model::Item>> query_all(ports::Table& table, ports::Qu
     if (!result.ok()) return std::move(result).error();
     for (auto& item : result->items) items.push_back(std::move(item));
     if (!result->last_evaluated_key) return items;
+    request.exclusive_start_key = std::move(result->last_evaluated_key);
+  }
+  return model::Error::internal("query did not finish after 10000 pages");
+}
+
+model::Result<std::size_t> append_public_query_all(ports::Table& table,
+                                                   ports::QueryRequest request, std::string& out) {
+  std::size_t count = 0;
+  for (int page = 0; page < 10'000; ++page) {
+    auto result = table.query_plain(request, domain::kKeyAttributes, out);
+    if (!result.ok()) return std::move(result).error();
+    count += result->count;
+    if (!result->last_evaluated_key) return count;
     request.exclusive_start_key = std::move(result->last_evaluated_key);
   }
   return model::Error::internal("query did not finish after 10000 pages");

@@ -68,6 +68,11 @@ std::optional<model::Item> decode_page_token(std::string_view token);
 // Runs a query to the end (all pages) and returns every item; on failure the store error.
 model::Result<std::vector<model::Item>> query_all(ports::Table& table, ports::QueryRequest request);
 
+// Appends the public views of every item of every page of the query (query_all's items) to
+// `out`, which ends with '[' (Table::query_plain), and returns how many there were.
+model::Result<std::size_t> append_public_query_all(ports::Table& table,
+                                                   ports::QueryRequest request, std::string& out);
+
 // Appends items as a JSON array of their public views (keys stripped). Consumes the items (each
 // is moved from, not copied).
 void append_public_items(std::string& out, std::vector<model::Item>& items);

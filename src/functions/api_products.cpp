@@ -38,12 +38,14 @@ ApiResponse list_products(RequestContext& ctx) {
   if (auto* r = std::get_if<ApiResponse>(&limit)) return std::move(*r);
   ports::QueryRequest q;
   q.key_condition = catalog_partition();
-  std::vector<model::Item> items;
+  // The items are written straight into the answer (Table::query_plain).
+  std::string body = "{\"products\":[";
+  std::size_t total = 0;
   std::optional<model::Item> next;
   if (std::get<std::int64_t>(limit) == 0 && !ctx.request.query_param("next_token")) {
-    auto all = query_all(ctx.table, q);  // the reference's behaviour: the whole catalog
+    auto all = append_public_query_all(ctx.table, q, body);  // the reference's: the whole catalog
     if (!all.ok()) return store_error(ctx, all.error());
-    items = std::move(*all);
+    total = *all;
   } else {
     std::int64_t n = std::get<std::int64_t>(limit);
     q.limit = static_cast<std::size_t>(n == 0 ? domain::kDefaultPageSize : n);
@@ -57,14 +59,12 @@ ApiResponse list_products(RequestContext& ctx) {
       }
       q.exclusive_start_key = std::move(*key);
     }
-    auto page = ctx.table.query(q);
+    auto page = ctx.table.query_plain(q, domain::kKeyAttributes, body);
     if (!page.ok()) return store_error(ctx, page.error());
-    items = std::move(page->items);
+    total = page->count;
     next = std::move(page->last_evaluated_key);
   }
-  std::string body = "{\"products\":";
-  append_public_items(body, items);
-  body += ",\"total\":" + std::to_string(items.size());
+  body += "],\"total\":" + std::to_string(total);
   if (next) {
     body += ",\"next_token\":";
     model::append_json_string(body, encode_page_token(*next));
@@ -79,13 +79,15 @@ ApiResponse get_product(RequestContext& ctx) {
   const std::string& product_id = std::get<std::string>(id);
   model::Item key{{std::string(domain::kPk), std::string(domain::kProductPartition)},
                   {std::string(domain::kSk), domain::product_sk(product_id)}};
-  auto item = ctx.table.get(ports::GetRequest{std::move(key), true, std::nullopt});
-  if (!item.ok()) return store_error(ctx, item.error());
-  if (!*item) {
+  std::string body;
+  auto found = ctx.table.get_plain(ports::GetRequest{std::move(key), true, std::nullopt},
+                                   domain::kKeyAttributes, body);
+  if (!found.ok()) return store_error(ctx, found.error());
+  if (!*found) {
     return error_response(ctx, 404, "PRODUCT_NOT_FOUND", "product " + product_id + " not found",
                           "product_id");
   }
-  return json_response(ctx, 200, model::to_plain_json(domain::public_view(std::move(**item))));
+  return json_response(ctx, 200, std::move(body));
 }
 
 }  // namespace cartflow::functions::api

@@ -58,22 +58,7 @@ Status validate_at(const AttributeValue& value, const std::string& path, int dep
   }
 }
 
-std::size_t number_size(const Number& n) {
-  // Significant digits: the canonical text without sign, point and leading/trailing zeros.
-  std::string text = n.to_string();
-  std::size_t digits = 0;
-  bool started = false;
-  std::size_t trailing_zeros = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') continue;
-    if (!started && c == '0') continue;
-    started = true;
-    ++digits;
-    trailing_zeros = c == '0' ? trailing_zeros + 1 : 0;
-  }
-  digits -= trailing_zeros;
-  return (digits + 1) / 2 + 1;
-}
+std::size_t number_size(const Number& n) { return number_text_size(n.to_string()); }
 
 }  // namespace
 
@@ -98,6 +83,22 @@ Status validate_item(const Item& item) {
     if (Status s = validate_at(value, name, 0); !s) return s;
   }
   return {};
+}
+
+std::size_t number_text_size(std::string_view canonical_text) {
+  // Significant digits: the text without sign, point and leading/trailing zeros.
+  std::size_t digits = 0;
+  bool started = false;
+  std::size_t trailing_zeros = 0;
+  for (char c : canonical_text) {
+    if (c < '0' || c > '9') continue;
+    if (!started && c == '0') continue;
+    started = true;
+    ++digits;
+    trailing_zeros = c == '0' ? trailing_zeros + 1 : 0;
+  }
+  digits -= trailing_zeros;
+  return (digits + 1) / 2 + 1;
 }
 
 std::size_t value_size(const AttributeValue& value) {

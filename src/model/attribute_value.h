@@ -110,6 +110,8 @@ Status validate_item(const Item& item);
 // per 2 significant digits + 1; binary: bytes; BOOL/NULL: 1; M/L: 3 + contents + 1 per element).
 std::size_t item_size(const Item& item);
 std::size_t value_size(const AttributeValue& value);
+// The size of a number given as its canonical text (Number::to_string()).
+std::size_t number_text_size(std::string_view canonical_text);
 
 inline constexpr std::size_t kMaxItemSize = 400 * 1024;
 inline constexpr int kMaxNestingDepth = 32;

@@ -57,6 +57,7 @@ Result<Item> parse_plain_item(std::string_view json);  // top level must be an o
 std::string to_plain_json(const AttributeValue& value);
 std::string to_plain_json(const Item& item);
 void append_plain_json(std::string& out, const AttributeValue& value);
+void append_plain_json(std::string& out, const Item& item);
 
 // Base64 (RFC 4648, with padding), as DynamoDB JSON carries binary.
 std::string base64_encode(std::string_view bytes);

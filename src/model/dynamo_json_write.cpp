@@ -204,4 +204,6 @@ std::string to_plain_json(const Item& item) {
   return out;
 }
 
+void append_plain_json(std::string& out, const Item& item) { append_plain_map(out, item); }
+
 }  // namespace cartflow::model

@@ -9,7 +9,9 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -91,6 +93,16 @@ struct QueryResult {
   std::size_t scanned_count = 0;
 };
 
+// A page read by Table::query_plain: its items went into the caller's text.
+struct PlainQueryResult {
+  std::size_t count = 0;                   // items appended
+  std::optional<Item> last_evaluated_key;  // absent on the last page
+  std::size_t scanned_count = 0;
+};
+
+// Top-level attribute names an answer leaves out (the keys a client never sees).
+using AttributeNames = std::span<const std::string_view>;
+
 struct BatchGetResult {
   std::vector<Item> items;          // found items, in no particular order
   std::vector<Item> unprocessed_keys;
@@ -119,6 +131,18 @@ class Table {
   virtual Result<WriteResult> update(const UpdateRequest& request) = 0;
   virtual Result<WriteResult> remove(const DeleteRequest& request) = 0;
   virtual Result<QueryResult> query(const QueryRequest& request) = 0;
+
+  // Reads for answers that are the items themselves. Each item goes into `out` as a plain JSON
+  // object (model::to_plain_json: the document clients' form) without the attributes in
+  // `drop`. query_plain appends the page's items separated by commas, with a leading comma
+  // when `out` does not end with '[' (so pages can follow each other in one array); get_plain
+  // appends the item and returns true, or appends nothing and returns false when there is none.
+  // Same requests, errors and pages as query() and get(); these defaults go through them, and
+  // a store that can write its items straight as JSON overrides them.
+  virtual Result<PlainQueryResult> query_plain(const QueryRequest& request, AttributeNames drop,
+                                               std::string& out);
+  virtual Result<bool> get_plain(const GetRequest& request, AttributeNames drop,
+                                 std::string& out);
   // Up to 100 keys.
   virtual Result<BatchGetResult> batch_get(const std::vector<Item>& keys) = 0;
   // Up to 25 requests.

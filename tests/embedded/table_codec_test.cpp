@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <string_view>
+
+#include "model/dynamo_json.h"
+
 namespace cartflow::embedded {
 namespace {
 
@@ -27,6 +32,59 @@ TEST(TableCodec, CorruptBytesFailCleanly) {
     EXPECT_FALSE(decode_item(std::string_view(bytes).substr(0, cut)).ok()) << cut;
   }
   EXPECT_FALSE(decode_item(bytes + "x").ok());
+}
+
+Item every_type() {
+  return Item{{"s", "te\"xt\n\xc3\xa9"}, {"n", AttributeValue(*Number::parse("-12.5e3"))},
+              {"b", model::Bytes{std::string("\0\xff", 2)}}, {"t", true}, {"f", false},
+              {"null", model::Null{}},
+              {"m", model::Map{{"inner", model::List{"x", AttributeValue::integer(1),
+                                                     model::Map{{"deep", model::Null{}}}}}}},
+              {"ss", model::StringSet{{"a", "b"}}},
+              {"ns", model::NumberSet{{Number::from_int(1), Number::from_int(20), Number::from_int(3)}}},
+              {"bs", model::BinarySet{{model::Bytes{"x"}, model::Bytes{"yz"}}}}, {"", ""},
+              {"PK", "PRODUCT"}, {"SK", "PRODUCT#1"}, {"price", AttributeValue::integer(1250)}};
+}
+
+TEST(TableCodec, PlainJsonIsWhatDecodingThenWritingGives) {
+  const Item item = every_type();
+  std::string out = "[";
+  auto size = append_plain_json(encode_item(item), {}, out);
+  ASSERT_TRUE(size.ok()) << size.error().message;
+  EXPECT_EQ(out, "[" + model::to_plain_json(item));
+  EXPECT_EQ(*size, model::item_size(item));
+}
+
+TEST(TableCodec, PlainJsonLeavesOutTheDroppedTopLevelNamesButCountsThem) {
+  const Item item = every_type();
+  constexpr std::array<std::string_view, 3> drop = {"PK", "SK", "inner"};  // "inner" is nested
+  std::string out;
+  auto size = append_plain_json(encode_item(item), drop, out);
+  ASSERT_TRUE(size.ok());
+  Item shown = item;
+  shown.erase("PK");
+  shown.erase("SK");
+  EXPECT_EQ(out, model::to_plain_json(shown));
+  EXPECT_EQ(*size, model::item_size(item));
+  // Every name dropped, even the first and the last: still one valid object.
+  Item two{{"PK", "a"}, {"SK", "b"}};
+  out.clear();
+  ASSERT_TRUE(append_plain_json(encode_item(two), drop, out).ok());
+  EXPECT_EQ(out, "{}");
+}
+
+TEST(TableCodec, PlainJsonOfCorruptBytesFailsAndLeavesTheOutputAlone) {
+  std::string bytes = encode_item(every_type());
+  for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
+    std::string out = "prefix";
+    auto size = append_plain_json(std::string_view(bytes).substr(0, cut), {}, out);
+    EXPECT_FALSE(size.ok()) << cut;
+    EXPECT_EQ(out, "prefix") << cut;
+  }
+  std::string out;
+  EXPECT_FALSE(append_plain_json(bytes + "x", {}, out).ok());
+  // A number whose text is not a number's is corruption, not JSON to pass on.
+  EXPECT_FALSE(append_plain_json(std::string("\x01\x01n\x01\x02\x01\"", 7), {}, out).ok());
 }
 
 TEST(TableCodec, KeyEncodingOrdersLikeDynamo) {
