@@ -4,6 +4,8 @@
 # against nginx serving the same response bytes from files (the ceiling for HTTP here).
 #
 #   bench/http_bench.sh CARTFLOW_BINARY OUT_DIR [SECONDS]     (SERVE_ARGS: extra `serve` flags, for A/B runs)
+#   PERF_RECORD=cartflow_order bench/http_bench.sh ...        (also `perf record -g` of serve during
+#                                                              that run: OUT_DIR/perf_<run>.data)
 #
 # Writes one JSON object per run to OUT_DIR/http_<name>.json (see bench/wrk_report.lua):
 # nginx_product, nginx_products, cartflow_product, cartflow_products, cartflow_cart,
@@ -46,6 +48,10 @@ run_wrk() {
     perf stat -x, -e task-clock,syscalls:sys_enter_fdatasync -p "$pid" \
       -o "$out/http_$name.perf" &
     perf_pid=$!
+    if [ "$name" = "${PERF_RECORD:-}" ]; then
+      perf record -F 999 -g -p "$pid" -o "$out/perf_$name.data" -- sleep "$seconds" \
+        >/dev/null 2>&1 &
+    fi
     sleep 0.2  # attached before the first request
   fi
   WRK_REPORT="$out/http_$name.json" wrk -t"$threads" -c"$connections" -d"${seconds}s" \
