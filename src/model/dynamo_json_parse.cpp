@@ -9,6 +9,10 @@
 #include "model/dynamo_json.h"
 #include "model/json_parse_internal.h"
 
+#include <algorithm>
+#include <optional>
+#include <vector>
+
 namespace cartflow::model {
 namespace {
 
@@ -277,12 +281,23 @@ class DynamoParser {
   ErrorSink sink_;
 };
 
-// The scan of scan_item: reads scalars as views, hands anything else to DynamoParser.
+// What a Scanner reads.
+enum class ScanMode {
+  kScan,          // scan_item
+  kValidate,      // validate_item: as kScan, plus unique names
+  kTopScalars,    // scan_item_scalars: top-level attributes only, other values skipped
+};
+
+// The scan of scan_item: reads scalars as views, hands anything else to DynamoParser. In
+// kValidate, the names of the item and of the maps it reads itself (a top-level L's elements)
+// must be unique, as parse_item requires; the deeper maps DynamoParser checks anyway.
 class Scanner {
  public:
-  explicit Scanner(ItemScanner& out) : out_(out) {}
+  Scanner(ItemScanner& out, ScanMode mode)
+      : out_(out), mode_(mode), unique_names_(mode == ScanMode::kValidate) {}
 
   bool item(sj::object object) {
+    names_.clear();
     for (auto field_result : object) {
       sj::field field;
       if (auto e = std::move(field_result).get(field)) return fail_json(e);
@@ -290,10 +305,14 @@ class Scanner {
       if (auto e = field.unescaped_key().get(key)) return fail_json(e);
       if (key.empty()) return parser_.sink().fail("attribute name must not be empty");
       path().push_key(key);
-      if (!attribute(key, field.value())) return false;
+      if (mode_ == ScanMode::kTopScalars ? !top_scalar(key, field.value())
+                                         : !attribute(key, field.value())) {
+        return false;
+      }
       path().pop();
+      if (unique_names_) names_.push_back(key);
     }
-    return true;
+    return unique(names_);
   }
 
   Error take() { return error_ ? std::move(*error_) : parser_.sink().take(); }
@@ -384,6 +403,29 @@ class Scanner {
     return true;
   }
 
+  // One top-level attribute as scan_item_scalars reads it: its type, a scalar's text; the rest
+  // of the value is left to the parser to skip (not validated).
+  bool top_scalar(std::string_view name, sj::value v) {
+    sj::object object;
+    if (auto e = v.get_object().get(object)) {
+      return fail_json(e, "attribute value must be a JSON object like {\"S\":\"text\"}");
+    }
+    for (auto field_result : object) {
+      sj::field field;
+      if (auto e = std::move(field_result).get(field)) return fail_json(e);
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return fail_json(e);
+      auto type = parse_type_descriptor(key);
+      if (!type) return unknown_type(key);
+      sj::value payload = field.value();
+      std::string_view text;
+      bool is_scalar = false;
+      if (!scalar(*type, payload, text, is_scalar)) return false;
+      return callback(out_.attribute(name, *type, text));  // text is empty for a non-scalar
+    }
+    return empty_value();
+  }
+
   bool list(std::string_view name, sj::value v) {
     sj::array array;
     if (auto e = v.get_array().get(array)) return fail_json(e, "L value must be an array");
@@ -422,6 +464,7 @@ class Scanner {
   bool members(std::string_view list, std::size_t index, sj::value v) {
     sj::object object;
     if (auto e = v.get_object().get(object)) return fail_json(e, "M value must be an object");
+    member_names_.clear();
     for (auto field_result : object) {
       sj::field field;
       if (auto e = std::move(field_result).get(field)) return fail_json(e);
@@ -450,8 +493,21 @@ class Scanner {
       }
       if (count == 0) return empty_value();
       path().pop();
+      if (unique_names_) member_names_.push_back(key);
     }
-    return true;
+    return unique(member_names_);
+  }
+
+  // Fails, naming the first repeated name, when `names` (views into the document, which lives
+  // through the scan) has one twice. Sorting costs less than a set for the few names of an
+  // order and stays O(n log n) for a large item.
+  bool unique(std::vector<std::string_view>& names) {
+    if (names.size() < 2) return true;
+    std::sort(names.begin(), names.end());
+    auto twice = std::adjacent_find(names.begin(), names.end());
+    if (twice == names.end()) return true;
+    path().push_key(*twice);
+    return parser_.sink().fail("duplicate attribute name");
   }
 
   bool more_than_one() {
@@ -469,9 +525,40 @@ class Scanner {
   }
 
   ItemScanner& out_;
+  ScanMode mode_;
+  bool unique_names_;
+  std::vector<std::string_view> names_;         // the item's names (unique_names_ only)
+  std::vector<std::string_view> member_names_;  // the current list element's member names
   DynamoParser parser_;
   std::optional<Error> error_;
 };
+
+// Reads nothing: validate_item's scanner.
+class NullScanner final : public ItemScanner {
+ public:
+  Status attribute(std::string_view, AttributeType, std::string_view) override { return {}; }
+  Status list_element(std::string_view, std::size_t, AttributeType) override { return {}; }
+  Status element_member(std::string_view, std::size_t, std::string_view, AttributeType,
+                        std::string_view) override {
+    return {};
+  }
+};
+
+Status scan(std::string_view json, ItemScanner& scanner, ScanMode mode) {
+  Scanner scan(scanner, mode);
+  sj::document doc;
+  PathStack top;
+  ErrorSink sink(top);
+  if (auto e = iterate(json).get(doc)) return (sink.fail_json(e), sink.take());
+  sj::object object;
+  if (auto e = doc.get_object().get(object)) {
+    sink.fail_json(e, "an item must be a JSON object of attribute names to values");
+    return sink.take();
+  }
+  if (!scan.item(object)) return scan.take();
+  if (!at_end(doc)) return Error::invalid("invalid JSON: trailing content");
+  return {};
+}
 
 }  // namespace
 
@@ -506,19 +593,16 @@ Result<Item> parse_item(std::string_view json) {
 }
 
 Status scan_item(std::string_view json, ItemScanner& scanner) {
-  Scanner scan(scanner);
-  sj::document doc;
-  PathStack top;
-  ErrorSink sink(top);
-  if (auto e = iterate(json).get(doc)) return (sink.fail_json(e), sink.take());
-  sj::object object;
-  if (auto e = doc.get_object().get(object)) {
-    sink.fail_json(e, "an item must be a JSON object of attribute names to values");
-    return sink.take();
-  }
-  if (!scan.item(object)) return scan.take();
-  if (!at_end(doc)) return Error::invalid("invalid JSON: trailing content");
-  return {};
+  return scan(json, scanner, ScanMode::kScan);
+}
+
+Status scan_item_scalars(std::string_view json, ItemScanner& scanner) {
+  return scan(json, scanner, ScanMode::kTopScalars);
+}
+
+Status validate_item(std::string_view json) {
+  NullScanner nothing;
+  return scan(json, nothing, ScanMode::kValidate);
 }
 
 }  // namespace cartflow::model
