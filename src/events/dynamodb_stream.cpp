@@ -103,7 +103,7 @@ class Parser {
                             raw.back() == '\r')) {
       raw.remove_suffix(1);
     }
-    if (auto s = model::validate_item(raw); !s.ok()) return fail_text(field, s.error().message);
+    if (auto s = model::check_item_json(raw); !s.ok()) return fail_text(field, s.error().message);
     return std::string(raw);
   }
 

@@ -41,7 +41,7 @@ class ItemScanner {
 };
 Status scan_item(std::string_view json, ItemScanner& scanner);
 
-// Reads only the top-level attributes of an item, for text already validated (validate_item):
+// Reads only the top-level attributes of an item, for text already checked (check_item_json):
 // the scanner is told each attribute's name and type and a scalar's text as scan_item tells
 // them; list_element and element_member are never called, and the values it does not read
 // (anything but a scalar, and any type key after the first) are skipped, not validated. Fails
@@ -52,7 +52,7 @@ Status scan_item_scalars(std::string_view json, ItemScanner& scanner);
 // Checks that `json` is an item in DynamoDB JSON exactly as parse_item would (the same
 // failures, duplicate attribute names included) without building it: for text that is kept
 // and forwarded as it is. Thread-safe (a per-thread parser).
-Status validate_item(std::string_view json);
+Status check_item_json(std::string_view json);
 
 // Serializes to compact DynamoDB JSON (numbers as canonical strings, B/BS as base64).
 std::string to_dynamo_json(const AttributeValue& value);

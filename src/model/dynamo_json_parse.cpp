@@ -10,7 +10,10 @@
 #include "model/json_parse_internal.h"
 
 #include <algorithm>
+#include <array>
+#include <cstddef>
 #include <optional>
+#include <unordered_set>
 #include <vector>
 
 namespace cartflow::model {
@@ -281,10 +284,40 @@ class DynamoParser {
   ErrorSink sink_;
 };
 
+// The names of one map so far (views into the document, which lives through the scan), to
+// find a repeat: a look through the few names of an order, a hash set past kSmall names.
+class NameSet {
+ public:
+  void clear() {
+    count_ = 0;
+    large_.clear();
+  }
+  // False when `name` is in the set already.
+  bool insert(std::string_view name) {
+    if (count_ > kSmall) return large_.insert(name).second;
+    const auto end = small_.begin() + static_cast<std::ptrdiff_t>(count_);
+    if (std::find(small_.begin(), end, name) != end) return false;
+    if (count_ < kSmall) {
+      small_[count_++] = name;
+      return true;
+    }
+    large_.insert(small_.begin(), small_.end());
+    large_.insert(name);
+    ++count_;
+    return true;
+  }
+
+ private:
+  static constexpr std::size_t kSmall = 16;
+  std::array<std::string_view, kSmall> small_;  // the first names, without an allocation
+  std::size_t count_ = 0;
+  std::unordered_set<std::string_view> large_;  // all of them past kSmall
+};
+
 // What a Scanner reads.
 enum class ScanMode {
   kScan,          // scan_item
-  kValidate,      // validate_item: as kScan, plus unique names
+  kValidate,      // check_item_json: as kScan, plus unique names
   kTopScalars,    // scan_item_scalars: top-level attributes only, other values skipped
 };
 
@@ -293,11 +326,11 @@ enum class ScanMode {
 // must be unique, as parse_item requires; the deeper maps DynamoParser checks anyway.
 class Scanner {
  public:
-  Scanner(ItemScanner& out, ScanMode mode)
+  // `out` is null for check_item_json, which reports nothing.
+  Scanner(ItemScanner* out, ScanMode mode)
       : out_(out), mode_(mode), unique_names_(mode == ScanMode::kValidate) {}
 
   bool item(sj::object object) {
-    names_.clear();
     for (auto field_result : object) {
       sj::field field;
       if (auto e = std::move(field_result).get(field)) return fail_json(e);
@@ -309,10 +342,10 @@ class Scanner {
                                          : !attribute(key, field.value())) {
         return false;
       }
+      if (unique_names_ && !names_.insert(key)) return duplicate();
       path().pop();
-      if (unique_names_) names_.push_back(key);
     }
-    return unique(names_);
+    return true;
   }
 
   Error take() { return error_ ? std::move(*error_) : parser_.sink().take(); }
@@ -322,7 +355,11 @@ class Scanner {
   bool fail_json(simdjson::error_code e, std::string_view message = {}) {
     return parser_.sink().fail_json(e, message);
   }
-  bool callback(Status status) {
+  // Tells out_ (if any) with `call(*out_)`; false when it answers with an error.
+  template <typename Call>
+  bool report(Call call) {
+    if (out_ == nullptr) return true;
+    Status status = call(*out_);
     if (status.ok()) return true;
     error_ = std::move(status).error();
     return false;
@@ -390,13 +427,19 @@ class Scanner {
       bool is_scalar = false;
       if (!scalar(*type, payload, text, is_scalar)) return false;
       if (is_scalar) {
-        if (!callback(out_.attribute(name, *type, text))) return false;
+        if (!report([&](ItemScanner& out) { return out.attribute(name, *type, text); })) {
+          return false;
+        }
       } else if (*type == AttributeType::kL) {
-        if (!callback(out_.attribute(name, *type, {}))) return false;
+        if (!report([&](ItemScanner& out) { return out.attribute(name, *type, {}); })) {
+          return false;
+        }
         if (!list(name, payload)) return false;
       } else {
         if (!drop(*type, payload, 0)) return false;
-        if (!callback(out_.attribute(name, *type, {}))) return false;
+        if (!report([&](ItemScanner& out) { return out.attribute(name, *type, {}); })) {
+          return false;
+        }
       }
     }
     if (count == 0) return empty_value();
@@ -421,7 +464,8 @@ class Scanner {
       std::string_view text;
       bool is_scalar = false;
       if (!scalar(*type, payload, text, is_scalar)) return false;
-      return callback(out_.attribute(name, *type, text));  // text is empty for a non-scalar
+      // text is empty for a non-scalar
+      return report([&](ItemScanner& out) { return out.attribute(name, *type, text); });
     }
     return empty_value();
   }
@@ -447,7 +491,9 @@ class Scanner {
         if (++count > 1) return more_than_one();
         auto type = parse_type_descriptor(key);
         if (!type) return unknown_type(key);
-        if (!callback(out_.list_element(name, index, *type))) return false;
+        if (!report([&](ItemScanner& out) { return out.list_element(name, index, *type); })) {
+          return false;
+        }
         if (*type == AttributeType::kM) {
           if (!members(name, index, field.value())) return false;
         } else if (!drop(*type, field.value(), 1)) {
@@ -464,7 +510,7 @@ class Scanner {
   bool members(std::string_view list, std::size_t index, sj::value v) {
     sj::object object;
     if (auto e = v.get_object().get(object)) return fail_json(e, "M value must be an object");
-    member_names_.clear();
+    if (unique_names_) member_names_.clear();
     for (auto field_result : object) {
       sj::field field;
       if (auto e = std::move(field_result).get(field)) return fail_json(e);
@@ -489,26 +535,21 @@ class Scanner {
         bool is_scalar = false;
         if (!scalar(*type, payload, text, is_scalar)) return false;
         if (!is_scalar && !drop(*type, payload, 2)) return false;
-        if (!callback(out_.element_member(list, index, key, *type, text))) return false;
+        if (!report([&](ItemScanner& out) {
+              return out.element_member(list, index, key, *type, text);
+            })) {
+          return false;
+        }
       }
       if (count == 0) return empty_value();
+      if (unique_names_ && !member_names_.insert(key)) return duplicate();
       path().pop();
-      if (unique_names_) member_names_.push_back(key);
     }
-    return unique(member_names_);
+    return true;
   }
 
-  // Fails, naming the first repeated name, when `names` (views into the document, which lives
-  // through the scan) has one twice. Sorting costs less than a set for the few names of an
-  // order and stays O(n log n) for a large item.
-  bool unique(std::vector<std::string_view>& names) {
-    if (names.size() < 2) return true;
-    std::sort(names.begin(), names.end());
-    auto twice = std::adjacent_find(names.begin(), names.end());
-    if (twice == names.end()) return true;
-    path().push_key(*twice);
-    return parser_.sink().fail("duplicate attribute name");
-  }
+  // Fails where parse_item does: at the repeat, after its value (the path names it).
+  bool duplicate() { return parser_.sink().fail("duplicate attribute name"); }
 
   bool more_than_one() {
     return parser_.sink().fail(
@@ -524,27 +565,16 @@ class Scanner {
         "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
   }
 
-  ItemScanner& out_;
+  ItemScanner* out_;
   ScanMode mode_;
   bool unique_names_;
-  std::vector<std::string_view> names_;         // the item's names (unique_names_ only)
-  std::vector<std::string_view> member_names_;  // the current list element's member names
+  NameSet names_;         // the item's names (unique_names_ only)
+  NameSet member_names_;  // the current list element's member names
   DynamoParser parser_;
   std::optional<Error> error_;
 };
 
-// Reads nothing: validate_item's scanner.
-class NullScanner final : public ItemScanner {
- public:
-  Status attribute(std::string_view, AttributeType, std::string_view) override { return {}; }
-  Status list_element(std::string_view, std::size_t, AttributeType) override { return {}; }
-  Status element_member(std::string_view, std::size_t, std::string_view, AttributeType,
-                        std::string_view) override {
-    return {};
-  }
-};
-
-Status scan(std::string_view json, ItemScanner& scanner, ScanMode mode) {
+Status scan(std::string_view json, ItemScanner* scanner, ScanMode mode) {
   Scanner scan(scanner, mode);
   sj::document doc;
   PathStack top;
@@ -593,16 +623,15 @@ Result<Item> parse_item(std::string_view json) {
 }
 
 Status scan_item(std::string_view json, ItemScanner& scanner) {
-  return scan(json, scanner, ScanMode::kScan);
+  return scan(json, &scanner, ScanMode::kScan);
 }
 
 Status scan_item_scalars(std::string_view json, ItemScanner& scanner) {
-  return scan(json, scanner, ScanMode::kTopScalars);
+  return scan(json, &scanner, ScanMode::kTopScalars);
 }
 
-Status validate_item(std::string_view json) {
-  NullScanner nothing;
-  return scan(json, nothing, ScanMode::kValidate);
+Status check_item_json(std::string_view json) {
+  return scan(json, nullptr, ScanMode::kValidate);
 }
 
 }  // namespace cartflow::model

@@ -165,20 +165,30 @@ TEST(DynamoJsonMalformed, EachFailsWithItsMessage) {
   EXPECT_GE(checked, 30);
 }
 
-// validate_item is parse_item without the item: every malformed item fails with the same
+// check_item_json is parse_item without the item: every malformed item fails with the same
 // message, and duplicate names are caught where scan_item lets them pass.
-TEST(DynamoJsonMalformed, ValidateItemRejectsWhatParseItemRejects) {
+TEST(DynamoJsonMalformed, CheckItemJsonRejectsWhatParseItemRejects) {
   const Malformed more[] = {
       {R"({"l":{"L":[{"M":{"k":{"S":"x"},"k":{"S":"y"}}}]}})", "l[0].k: duplicate attribute name"},
       {R"({"b":{"S":"x"},"a":{"N":"1"},"b":{"N":"2"}})", "b: duplicate attribute name"},
       {R"({"l":{"L":[{"M":{"m":{"M":{"k":{"S":"x"},"k":{"S":"y"}}}}}]}})",
        "l[0].m.k: duplicate attribute name"},
+      // The first failure is the one reported, a repeat as any other.
+      {R"({"a":{"S":"x"},"a":{"S":"y"},"b":{"N":"x"}})", "a: duplicate attribute name"},
+      {R"({"a":{"S":"x"},"b":{"N":"x"},"a":{"S":"y"}})", "b: The parameter cannot be converted"},
+      {R"({"a":{"S":"x"},"a":{"N":"x"}})", "a: The parameter cannot be converted"},
   };
+  // A repeat among many names (past the short list).
+  std::string many = "{";
+  for (int i = 0; i < 40; ++i) many += "\"n" + std::to_string(i) + "\":{\"N\":\"1\"},";
+  many += "\"n33\":{\"S\":\"x\"}}";
+  const Malformed long_item{many.c_str(), "n33: duplicate attribute name"};
   std::vector<Malformed> cases(std::begin(kMalformedItems), std::end(kMalformedItems));
   cases.insert(cases.end(), std::begin(more), std::end(more));
+  cases.push_back(long_item);
   for (const auto& c : cases) {
     auto parsed = parse_item(c.json);
-    auto checked = validate_item(c.json);
+    auto checked = check_item_json(c.json);
     ASSERT_FALSE(parsed.ok()) << c.json;
     ASSERT_FALSE(checked.ok()) << "accepted: " << c.json;
     EXPECT_EQ(checked.error().code, ErrorCode::kInvalidArgument);
@@ -187,13 +197,13 @@ TEST(DynamoJsonMalformed, ValidateItemRejectsWhatParseItemRejects) {
   }
 }
 
-TEST(DynamoJsonGolden, ValidateItemAcceptsWhatParseItemAccepts) {
+TEST(DynamoJsonGolden, CheckItemJsonAcceptsWhatParseItemAccepts) {
   for (const char* json :
        {R"({})", " {\n \"a\" : { \"S\" : \"x\\n\\u00e9\" } ,\"\\u0062\":{\"BOOL\":true}}\n",
         R"({"l":{"L":[{"M":{"k":{"S":"x"},"j":{"L":[{"N":"1"}]}}},{"S":"y"}]},"m":{"M":{"k":{"NS":["1","2"]}}}})",
         R"({"k":{"S":"x"},"K":{"S":"x"},"n":{"NULL":true},"b":{"B":"AA=="}})"}) {
     ASSERT_TRUE(parse_item(json).ok()) << json;
-    auto checked = validate_item(json);
+    auto checked = check_item_json(json);
     EXPECT_TRUE(checked.ok()) << json << ": " << checked.error().message;
   }
 }
