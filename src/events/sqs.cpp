@@ -172,9 +172,9 @@ class Parser {
     return out;
   }
 
-  // Reads the text of an attributes object (`field` names it) with read(object, out): checks
-  // it when `out` is null, decodes it otherwise. Empty text is an empty object. A parser of its
-  // own, as the event's document may still be open.
+  // Reads the text of an attributes object (`field` names it) into `out` with read(object,
+  // out). Empty text is an empty object. A parser of its own, so that it never disturbs an
+  // event's document.
   template <typename Map>
   Status read_text(std::string_view text, std::string_view field,
                    Status (Parser::*read)(od::object, Map*), Map* out) {
@@ -196,7 +196,8 @@ class Parser {
     return {};
   }
 
-  // Keeps an attributes object of the event as its text in `out`, checked with `read`; null
+  // Keeps an attributes object of the event as its text in `out`, checked with `read` in the
+  // event's own document (the object is read twice: for its text, then for its fields); null
   // and {} keep "".
   template <typename Map>
   Status keep_text(od::value value, std::string_view field,
@@ -207,14 +208,14 @@ class Parser {
     if (auto e = value.get_object().get(object); e) return fail(field, e);
     std::string_view raw;
     if (auto e = object.raw_json().get(raw); e) return fail(field, e);
+    if (auto e = object.reset().error(); e) return fail(field, e);
+    if (auto s = (this->*read)(object, nullptr); !s.ok()) return s;
     // raw_json ends where the next token starts: drop the white space before it.
     while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' ||
                             raw.back() == '\r')) {
       raw.remove_suffix(1);
     }
-    if (is_empty_object(raw)) return {};
-    if (auto s = read_text<Map>(raw, field, read, nullptr); !s.ok()) return s;
-    out.assign(raw);
+    if (!is_empty_object(raw)) out.assign(raw);
     return {};
   }
 
