@@ -338,10 +338,7 @@ class Scanner {
       if (auto e = field.unescaped_key().get(key)) return fail_json(e);
       if (key.empty()) return parser_.sink().fail("attribute name must not be empty");
       path().push_key(key);
-      if (mode_ == ScanMode::kTopScalars ? !top_scalar(key, field.value())
-                                         : !attribute(key, field.value())) {
-        return false;
-      }
+      if (!attribute(key, field.value())) return false;
       if (unique_names_ && !names_.insert(key)) return duplicate();
       path().pop();
     }
@@ -426,6 +423,10 @@ class Scanner {
       std::string_view text;
       bool is_scalar = false;
       if (!scalar(*type, payload, text, is_scalar)) return false;
+      if (mode_ == ScanMode::kTopScalars) {
+        // The first type key decides; the parser skips the rest of the value, unread.
+        return report([&](ItemScanner& out) { return out.attribute(name, *type, text); });
+      }
       if (is_scalar) {
         if (!report([&](ItemScanner& out) { return out.attribute(name, *type, text); })) {
           return false;
@@ -444,30 +445,6 @@ class Scanner {
     }
     if (count == 0) return empty_value();
     return true;
-  }
-
-  // One top-level attribute as scan_item_scalars reads it: its type, a scalar's text; the rest
-  // of the value is left to the parser to skip (not validated).
-  bool top_scalar(std::string_view name, sj::value v) {
-    sj::object object;
-    if (auto e = v.get_object().get(object)) {
-      return fail_json(e, "attribute value must be a JSON object like {\"S\":\"text\"}");
-    }
-    for (auto field_result : object) {
-      sj::field field;
-      if (auto e = std::move(field_result).get(field)) return fail_json(e);
-      std::string_view key;
-      if (auto e = field.unescaped_key().get(key)) return fail_json(e);
-      auto type = parse_type_descriptor(key);
-      if (!type) return unknown_type(key);
-      sj::value payload = field.value();
-      std::string_view text;
-      bool is_scalar = false;
-      if (!scalar(*type, payload, text, is_scalar)) return false;
-      // text is empty for a non-scalar
-      return report([&](ItemScanner& out) { return out.attribute(name, *type, text); });
-    }
-    return empty_value();
   }
 
   bool list(std::string_view name, sj::value v) {
