@@ -197,8 +197,8 @@ class Parser {
   }
 
   // Keeps an attributes object of the event as its text in `out`, checked with `read` in the
-  // event's own document (the object is read twice: for its text, then for its fields); null
-  // and {} keep "".
+  // event's own document (the object is read twice: for its text, then for its fields) and as
+  // JSON; null and {} keep "".
   template <typename Map>
   Status keep_text(od::value value, std::string_view field,
                    Status (Parser::*read)(od::object, Map*), std::string& out) {
@@ -215,7 +215,12 @@ class Parser {
                             raw.back() == '\r')) {
       raw.remove_suffix(1);
     }
-    if (!is_empty_object(raw)) out.assign(raw);
+    if (is_empty_object(raw)) return {};
+    // On Demand skips the values it does not read (unknown fields) without validating them,
+    // and the text is kept whole: it must be JSON on its own (to_json writes it as it is).
+    thread_local simdjson::dom::parser strict;
+    if (auto e = strict.parse(raw.data(), raw.size()).error(); e) return fail(field, e);
+    out.assign(raw);
     return {};
   }
 
