@@ -198,11 +198,12 @@ std::string sqs_event(int messages) {
     r.message_id = "059f36b4-87a3-44ab-83d2-66197583" + std::to_string(1000 + i);
     r.receipt_handle = "AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a" + std::to_string(i);
     r.body = model::to_dynamo_json(order(i));
-    r.attributes = {{"ApproximateReceiveCount", "1"},
-                    {"SentTimestamp", "1545082649183"},
-                    {"SenderId", "AIDAIENQZJOLO23YVJ4VO"},
-                    {"ApproximateFirstReceiveTimestamp", "1545082649185"}};
-    r.message_attributes["order_id"] = {std::string("order"), std::nullopt, {}, {}, "String"};
+    r.set_attributes({{"ApproximateReceiveCount", "1"},
+                      {"SentTimestamp", "1545082649183"},
+                      {"SenderId", "AIDAIENQZJOLO23YVJ4VO"},
+                      {"ApproximateFirstReceiveTimestamp", "1545082649185"}});
+    r.set_message_attributes(
+        {{"order_id", {std::string("order"), std::nullopt, {}, {}, "String"}}});
     r.md5_of_body = "e4e68fb7bd0e697a0ae8f1bb342846b3";
     r.event_source = "aws:sqs";
     r.event_source_arn = "arn:aws:sqs:us-east-1:123456789012:UpdateCartProductsSQS";

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // libFuzzer target for the model codec: arbitrary bytes parsed as a DynamoDB JSON item, a
-// single attribute value, and plain JSON; and scanned without an item (scan_item). Whatever parses must serialize, re-parse to an equal
+// single attribute value, and plain JSON; and scanned without an item (scan_item,
+// check_item_json, scan_item_scalars). Whatever parses must serialize, re-parse to an equal
 // value and serialize to the same text; any mismatch aborts.
 #include <cstdio>
 #include <cstdlib>
@@ -52,6 +53,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!parsed.ok() && scanned.ok() &&
         parsed.error().message.find("duplicate") == std::string::npos) {
       fail("scan_item accepts what parse_item rejects", std::string(input));
+    }
+  }
+  // The check without an item is parse_item's verdict, message included.
+  {
+    auto checked = check_item_json(input);
+    auto parsed = parse_item(input);
+    if (checked.ok() != parsed.ok() ||
+        (!checked.ok() && checked.error().message != parsed.error().message)) {
+      fail("check_item_json and parse_item disagree", std::string(input));
+    }
+    // What passes the check is read at the top level without failing.
+    AcceptAll scanner;
+    if (checked.ok() && !scan_item_scalars(input, scanner).ok()) {
+      fail("scan_item_scalars rejects a checked item", std::string(input));
     }
   }
   if (auto item = parse_item(input); item.ok()) {

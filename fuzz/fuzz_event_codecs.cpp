@@ -3,22 +3,28 @@
 // (DynamoDB stream event, one stream record, SQS event, API Gateway REST v1 request, its
 // response, partial batch response), the rest is the JSON text. Whatever decodes must encode,
 // decode again to an equal value and encode to the same text (a fixed point); any mismatch
-// aborts. Accessors (header(), query(), to_port_attributes) must not crash on decoded values.
+// aborts. The stream codecs' text form (images kept as text) must accept and reject what the
+// item form does, with images that parse to the item form's; an SQS record's attributes kept as
+// text must decode. Accessors (header(), query(), to_port_attributes) must not crash on decoded
+// values.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "events/api_gateway.h"
 #include "events/batch_response.h"
 #include "events/dynamodb_stream.h"
 #include "events/sqs.h"
+#include "model/dynamo_json.h"
 
 namespace {
 
 using namespace cartflow::events;
+using cartflow::model::Result;
 
 [[noreturn]] void fail(const char* codec, const std::string& what, const std::string& text) {
   std::fprintf(stderr, "fuzz_event_codecs %s: %s\n%s\n", codec, what.c_str(), text.c_str());
@@ -64,25 +70,91 @@ void round_trip(const T& value, Decode decode, const char* codec) {
   if (to_json(*again) != text) fail(codec, "encoding is not a fixed point", text);
 }
 
+// The decoders in one form, as round_trip calls them.
+template <ImageForm kForm>
+Result<DynamoDbStreamEvent> stream_event_in(std::string_view json) {
+  return parse_dynamodb_stream_event(json, kForm);
+}
+template <ImageForm kForm>
+Result<DynamoDbStreamRecord> stream_record_in(std::string_view json) {
+  return parse_dynamodb_stream_record(json, kForm);
+}
+
+void same_image(const std::optional<cartflow::model::Item>& item,
+                const std::optional<std::string>& text, const std::string& json) {
+  if (item.has_value() != text.has_value()) fail("dynamodb stream", "an image in one form only", json);
+  if (!item) return;
+  auto parsed = cartflow::model::parse_item(*text);
+  if (!parsed.ok() || !(*parsed == *item)) fail("dynamodb stream", "the forms' images differ", json);
+}
+
+// The item form `items` and the text form of the same input, `texts`, agree.
+template <typename T>
+void same_forms(const Result<T>& items, const Result<T>& texts, std::string_view json) {
+  const std::string input(json);
+  if (items.ok() != texts.ok()) fail("dynamodb stream", "one form only accepts", input);
+  if (!items.ok()) {
+    if (items.error().message != texts.error().message) {
+      fail("dynamodb stream", "the forms fail differently", input);
+    }
+    return;
+  }
+  auto check = [&](const DynamoDbStreamRecord& a, const DynamoDbStreamRecord& b) {
+    auto keys = cartflow::model::parse_item(b.dynamodb.keys_text);
+    if (!keys.ok() || !(*keys == a.dynamodb.keys)) fail("dynamodb stream", "the forms' Keys differ", input);
+    same_image(a.dynamodb.new_image, b.dynamodb.new_image_text, input);
+    same_image(a.dynamodb.old_image, b.dynamodb.old_image_text, input);
+  };
+  if constexpr (std::is_same_v<T, DynamoDbStreamRecord>) {
+    check(*items, *texts);
+  } else {
+    if (items->records.size() != texts->records.size()) fail("dynamodb stream", "record counts differ", input);
+    for (std::size_t i = 0; i < items->records.size(); ++i) check(items->records[i], texts->records[i]);
+  }
+}
+
 void fuzz_stream_event(std::string_view json) {
   auto event = parse_dynamodb_stream_event(json);
+  auto texts = parse_dynamodb_stream_event(json, ImageForm::kText);
+  same_forms(event, texts, json);
   if (!event.ok()) return;
-  round_trip(*event, parse_dynamodb_stream_event, "dynamodb stream event");
+  round_trip(*event, stream_event_in<ImageForm::kItem>, "dynamodb stream event");
+  round_trip(*texts, stream_event_in<ImageForm::kText>, "dynamodb stream event, text form");
   for (const auto& record : event->records) {
-    round_trip(record, parse_dynamodb_stream_record, "dynamodb stream record in event");
+    round_trip(record, stream_record_in<ImageForm::kItem>, "dynamodb stream record in event");
   }
 }
 
 void fuzz_stream_record(std::string_view json) {
   auto record = parse_dynamodb_stream_record(json);
-  if (record.ok()) round_trip(*record, parse_dynamodb_stream_record, "dynamodb stream record");
+  auto texts = parse_dynamodb_stream_record(json, ImageForm::kText);
+  same_forms(record, texts, json);
+  if (!record.ok()) return;
+  round_trip(*record, stream_record_in<ImageForm::kItem>, "dynamodb stream record");
+  round_trip(*texts, stream_record_in<ImageForm::kText>, "dynamodb stream record, text form");
 }
 
 void fuzz_sqs(std::string_view json) {
   auto event = parse_sqs_event(json);
   if (!event.ok()) return;
   round_trip(*event, parse_sqs_event, "sqs event");
-  for (const auto& record : event->records) (void)to_port_attributes(record);
+  for (const auto& record : event->records) {
+    // The attributes' text was checked by the parse: it decodes, and encoding what it decodes
+    // to gives text that decodes to the same.
+    auto attributes = record.attributes();
+    auto message_attributes = record.message_attributes();
+    if (!attributes.ok() || !message_attributes.ok()) {
+      fail("sqs event", "kept attributes do not decode", to_json(*event));
+    }
+    SqsRecord copy = record;
+    copy.set_attributes(*attributes);
+    copy.set_message_attributes(*message_attributes);
+    if (copy.attributes().value() != *attributes ||
+        copy.message_attributes().value() != *message_attributes) {
+      fail("sqs event", "set attributes decode differently", to_json(*event));
+    }
+    (void)to_port_attributes(record);
+  }
 }
 
 void fuzz_api_request(std::string_view json) {

@@ -142,6 +142,51 @@ class OrderReader final : public model::ItemScanner {
   bool has_items_ = false;
 };
 
+// Finds order_status and order_id in an image's text and stops the scan (with kStop) once the
+// answer is known: an order's lines, the bulk of its image, are not read.
+class AnnounceReader final : public model::ItemScanner {
+ public:
+  static constexpr std::string_view kStop = "announce known";
+
+  Status attribute(std::string_view name, AttributeType type, std::string_view text) override {
+    if (name == kAttrOrderStatus) {
+      status_ = type != AttributeType::kS ? kNotAnOrder
+                : text != kStatusOrdered  ? kOtherStatus
+                                          : kOrdered;
+    } else if (name == kAttrOrderId) {
+      id_seen_ = true;
+      if (type == AttributeType::kS) order_id_.assign(text);
+    } else {
+      return {};
+    }
+    if (status_ == kNotAnOrder || status_ == kOtherStatus || (status_ == kOrdered && id_seen_)) {
+      return Error::condition_failed(std::string(kStop));
+    }
+    return {};
+  }
+  Status list_element(std::string_view, std::size_t, AttributeType) override { return {}; }
+  Status element_member(std::string_view, std::size_t, std::string_view, AttributeType,
+                        std::string_view) override {
+    return {};
+  }
+
+  // announce_check's answer once the scan has stopped or ended.
+  std::string_view reason() const {
+    if (status_ == kMissing || status_ == kNotAnOrder) return "not an order";
+    if (status_ == kOtherStatus) return "order not in status ORDERED";
+    if (order_id_.empty()) return "order without order_id";
+    return {};
+  }
+  std::string& order_id() { return order_id_; }
+
+ private:
+  enum StatusSeen { kMissing, kNotAnOrder, kOtherStatus, kOrdered };
+
+  StatusSeen status_ = kMissing;
+  bool id_seen_ = false;
+  std::string order_id_;  // empty unless order_id is an S
+};
+
 // The text scan_item would report for a scalar of an item.
 std::string scalar_text(const model::AttributeValue& value) {
   if (const std::string* s = value.as_s()) return *s;
@@ -190,9 +235,20 @@ std::string_view announce_check(const model::Item& image, std::string_view& orde
   return {};
 }
 
+std::string_view announce_check(std::string_view image_json, std::string& order_id) {
+  AnnounceReader reader;
+  auto scanned = model::scan_item_scalars(image_json, reader);
+  if (!scanned.ok() && scanned.error().message != AnnounceReader::kStop) return "not an order";
+  auto reason = reader.reason();
+  if (reason.empty()) order_id = std::move(reader.order_id());
+  return reason;
+}
+
 void append_order_message_body(std::string& out, const model::Item& image) {
   model::append_dynamo_json(out, image);
 }
+
+std::string order_message_body(std::string image_json) { return image_json; }
 
 model::Result<Order> read_order_message(std::string_view body) {
   OrderReader reader;

@@ -22,8 +22,19 @@ inline constexpr std::string_view kOrderMessageAttribute = "order_id";
 // not in status ORDERED", "order without order_id") with `order_id` untouched.
 std::string_view announce_check(const model::Item& image, std::string_view& order_id);
 
+// announce_check for an image given as its DynamoDB JSON text, which the caller has validated
+// (events::ImageForm::kText does): the same answers, `order_id` set to a copy. It reads only
+// the top-level attributes (model::scan_item_scalars), and stops at the answer; text that is
+// not an item is "not an order".
+std::string_view announce_check(std::string_view image_json, std::string& order_id);
+
 // Appends the message body for an order's image to `out`.
 void append_order_message_body(std::string& out, const model::Item& image);
+// The message body for an image given as its (validated) DynamoDB JSON text: the text itself,
+// in whatever spelling of the item it has (white space, attribute order, number forms, escapes),
+// since the body's readers (read_order_message, the reference consumer) read the item, not its
+// bytes.
+std::string order_message_body(std::string image_json);
 
 // Reads a message body (an order image in DynamoDB JSON) straight from the text, without
 // building an item: the same rules and errors as order_from_item, plus kInvalidArgument for

@@ -20,6 +20,8 @@ using model::Result;
 // Parse state for one event: the error names where it happened.
 class Parser {
  public:
+  explicit Parser(ImageForm form) : form_(form) {}
+
   Result<DynamoDbStreamEvent> parse(std::string_view json) {
     simdjson::padded_string padded(json);
     thread_local od::parser parser;
@@ -90,6 +92,21 @@ class Parser {
     return std::move(item).value();
   }
 
+  // The image's text, validated as item_of would parse it.
+  Result<std::string> text_of(od::value value, std::string_view field) {
+    od::object object;
+    if (auto e = value.get_object().get(object); e) return fail(field, e);
+    std::string_view raw;
+    if (auto e = object.raw_json().get(raw); e) return fail(field, e);
+    // raw_json ends where the next token starts: drop the white space before it.
+    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' ||
+                            raw.back() == '\r')) {
+      raw.remove_suffix(1);
+    }
+    if (auto s = model::check_item_json(raw); !s.ok()) return fail_text(field, s.error().message);
+    return std::string(raw);
+  }
+
   Result<DynamoDbStreamRecord> parse_record(od::object& object) {
     DynamoDbStreamRecord record;
     bool have_dynamodb = false;
@@ -127,6 +144,9 @@ class Parser {
       }
     }
     if (!have_dynamodb) return fail_text("dynamodb", "missing");
+    if (form_ == ImageForm::kText && record.dynamodb.keys_text.empty()) {
+      record.dynamodb.keys_text = "{}";  // what to_json writes for no Keys, as in kItem
+    }
     if (record.dynamodb.sequence_number.empty()) {
       return fail_text("dynamodb.SequenceNumber", "missing");
     }
@@ -141,6 +161,13 @@ class Parser {
         double seconds = 0;
         if (auto e = field.value().get_double().get(seconds); e) return fail(key, e);
         data.approximate_creation_date_time = seconds;
+      } else if ((key == "Keys" || key == "NewImage" || key == "OldImage") &&
+                 form_ == ImageForm::kText) {
+        auto text = text_of(field.value(), key);
+        if (!text.ok()) return std::move(text).error();
+        if (key == "Keys") data.keys_text = std::move(text).value();
+        else if (key == "NewImage") data.new_image_text = std::move(text).value();
+        else data.old_image_text = std::move(text).value();
       } else if (key == "Keys" || key == "NewImage" || key == "OldImage") {
         auto item = item_of(field.value(), key);
         if (!item.ok()) return std::move(item).error();
@@ -162,6 +189,7 @@ class Parser {
     return {};
   }
 
+  ImageForm form_;
   std::string where_;
 };
 
@@ -175,6 +203,16 @@ void append_key(std::string& out, std::string_view key) {
 void append_field(std::string& out, std::string_view key, std::string_view value) {
   append_key(out, key);
   model::append_json_string(out, value);
+  out += ',';
+}
+
+// An optional image, from its item or else its text.
+void append_image(std::string& out, std::string_view key, const std::optional<model::Item>& item,
+                  const std::optional<std::string>& text) {
+  if (!item && !text) return;
+  append_key(out, key);
+  if (item) model::append_dynamo_json(out, *item);
+  else out += *text;
   out += ',';
 }
 
@@ -192,17 +230,18 @@ void append_number(std::string& out, double value) {
 
 }  // namespace
 
-Result<DynamoDbStreamEvent> parse_dynamodb_stream_event(std::string_view json) {
+Result<DynamoDbStreamEvent> parse_dynamodb_stream_event(std::string_view json, ImageForm form) {
   try {
-    return Parser().parse(json);
+    return Parser(form).parse(json);
   } catch (const std::exception& e) {  // allocation failures only; simdjson runs without throwing
     return Error::internal(std::string("DynamoDB stream event: ") + e.what());
   }
 }
 
-Result<DynamoDbStreamRecord> parse_dynamodb_stream_record(std::string_view json) {
+Result<DynamoDbStreamRecord> parse_dynamodb_stream_record(std::string_view json,
+                                                          ImageForm form) {
   try {
-    return Parser().parse_one(json);
+    return Parser(form).parse_one(json);
   } catch (const std::exception& e) {
     return Error::internal(std::string("DynamoDB stream record: ") + e.what());
   }
@@ -254,18 +293,11 @@ void append_record(std::string& out, const DynamoDbStreamRecord& r) {
       out += ',';
     }
     append_key(out, "Keys");
-    model::append_dynamo_json(out, d.keys);
+    if (d.keys.empty() && !d.keys_text.empty()) out += d.keys_text;  // else {} when both empty
+    else model::append_dynamo_json(out, d.keys);
     out += ',';
-    if (d.new_image) {
-      append_key(out, "NewImage");
-      model::append_dynamo_json(out, *d.new_image);
-      out += ',';
-    }
-    if (d.old_image) {
-      append_key(out, "OldImage");
-      model::append_dynamo_json(out, *d.old_image);
-      out += ',';
-    }
+    append_image(out, "NewImage", d.new_image, d.new_image_text);
+    append_image(out, "OldImage", d.old_image, d.old_image_text);
     append_field(out, "SequenceNumber", d.sequence_number);
     append_key(out, "SizeBytes");
     append_number(out, static_cast<double>(d.size_bytes));

@@ -5,7 +5,8 @@
 // (docs/EVENTS.md): {"Records": [{"eventID", "eventName", "eventVersion", "eventSource",
 // "awsRegion", "eventSourceARN", "userIdentity"?, "dynamodb": {"ApproximateCreationDateTime",
 // "Keys", "NewImage"?, "OldImage"?, "SequenceNumber", "SizeBytes", "StreamViewType"}}]}.
-// Images are DynamoDB JSON, decoded to model::Item. Pure functions, thread-safe.
+// Images are DynamoDB JSON, decoded to model::Item or, for a consumer that forwards them
+// (process-cart-products), kept as their text. Pure functions, thread-safe.
 
 #include <cstdint>
 #include <optional>
@@ -19,6 +20,13 @@
 
 namespace cartflow::events {
 
+// How the parser returns Keys, NewImage and OldImage. Both forms are validated alike: an image
+// that parse_item would reject fails the parse.
+enum class ImageForm {
+  kItem,  // decoded: keys, new_image, old_image
+  kText,  // the event's text, not decoded: keys_text, new_image_text, old_image_text
+};
+
 // The `dynamodb` object of one record.
 struct DynamoDbStreamData {
   // Unix seconds, rounded down as DynamoDB reports it (some producers send a fraction; it is
@@ -27,6 +35,12 @@ struct DynamoDbStreamData {
   model::Item keys;
   std::optional<model::Item> new_image;
   std::optional<model::Item> old_image;
+  // ImageForm::kText: the images as the event spelled them (DynamoDB JSON objects, trailing
+  // white space trimmed), for a consumer that forwards an image without reading all of it.
+  // keys_text is "{}" when the event has no Keys (keys is empty then in kItem).
+  std::string keys_text;
+  std::optional<std::string> new_image_text;
+  std::optional<std::string> old_image_text;
   std::string sequence_number;
   std::int64_t size_bytes = 0;
   std::string stream_view_type;  // "KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"
@@ -52,18 +66,22 @@ struct DynamoDbStreamEvent {
   bool operator==(const DynamoDbStreamEvent&) const = default;
 };
 
-// Parses the event. Unknown fields are ignored (Lambda adds fields over time). Fails with
-// kInvalidArgument, naming the record index and field, when the text is not JSON, `Records` is
-// missing or not an array, a known field has the wrong JSON type, `dynamodb` or its
-// SequenceNumber is missing, or an image is not valid DynamoDB JSON.
-model::Result<DynamoDbStreamEvent> parse_dynamodb_stream_event(std::string_view json);
+// Parses the event, with its images in the given form. Unknown fields are ignored (Lambda adds
+// fields over time). Fails with kInvalidArgument, naming the record index and field, when the
+// text is not JSON, `Records` is missing or not an array, a known field has the wrong JSON type,
+// `dynamodb` or its SequenceNumber is missing, or an image is not valid DynamoDB JSON (in
+// either form: the same events fail).
+model::Result<DynamoDbStreamEvent> parse_dynamodb_stream_event(
+    std::string_view json, ImageForm form = ImageForm::kItem);
 
 // Parses one record object (an element of Records) on its own, e.g. a stream record forwarded
 // as a queue message body. Same rules as above.
-model::Result<DynamoDbStreamRecord> parse_dynamodb_stream_record(std::string_view json);
+model::Result<DynamoDbStreamRecord> parse_dynamodb_stream_record(
+    std::string_view json, ImageForm form = ImageForm::kItem);
 
-// Serializes the event as Lambda sends it (compact JSON; absent optionals are omitted).
-// parse(to_json(e)) == e.
+// Serializes the event as Lambda sends it (compact JSON but for the images' text, which is
+// written as it is; absent optionals are omitted; an image set in both forms is written from
+// its item). parse(to_json(e), form) == e for an event whose images are all in `form`.
 std::string to_json(const DynamoDbStreamEvent& event);
 // Serializes one record object.
 std::string to_json(const DynamoDbStreamRecord& record);

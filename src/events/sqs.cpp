@@ -19,6 +19,15 @@ using model::Status;
 
 class Parser {
  public:
+  // Decode one record's attributes text (SqsRecord::attributes(), message_attributes()).
+  Result<SqsAttributes> decode_attributes(std::string_view text) {
+    return decode<SqsAttributes>(text, "attributes", &Parser::read_attributes);
+  }
+  Result<SqsMessageAttributes> decode_message_attributes(std::string_view text) {
+    return decode<SqsMessageAttributes>(text, "messageAttributes",
+                                        &Parser::read_message_attributes);
+  }
+
   Result<SqsEvent> parse(std::string_view json) {
     simdjson::padded_string padded(json);
     thread_local od::parser parser;
@@ -100,10 +109,7 @@ class Parser {
     return {};
   }
 
-  Status read_attributes(od::value value, std::map<std::string, std::string>& out) {
-    if (is_null(value)) return {};
-    od::object object;
-    if (auto e = value.get_object().get(object); e) return fail("attributes", e);
+  Status read_attributes(od::object object, SqsAttributes* out) {
     for (auto field : object) {
       std::string_view key;
       if (auto e = field.unescaped_key().get(key); e) return fail("attributes", e);
@@ -111,7 +117,7 @@ class Parser {
       if (auto e = field.value().get_string().get(text); e) {
         return fail("attributes." + std::string(key), e);
       }
-      out.insert_or_assign(std::string(key), std::string(text));
+      if (out != nullptr) out->insert_or_assign(std::string(key), std::string(text));
     }
     return {};
   }
@@ -145,19 +151,81 @@ class Parser {
     return {};
   }
 
-  Status read_message_attributes(od::value value,
-                                 std::map<std::string, SqsMessageAttribute>& out) {
-    if (is_null(value)) return {};
-    od::object object;
-    if (auto e = value.get_object().get(object); e) return fail("messageAttributes", e);
+  Status read_message_attributes(od::object object, SqsMessageAttributes* out) {
+    SqsMessageAttribute scratch;  // what a check reads into
     for (auto field : object) {
       std::string_view key;
       if (auto e = field.unescaped_key().get(key); e) return fail("messageAttributes", e);
       SqsMessageAttribute attribute;
-      if (auto s = read_message_attribute(field.value(), key, attribute); !s.ok()) return s;
-      out.insert_or_assign(std::string(key), std::move(attribute));
+      SqsMessageAttribute& into = out != nullptr ? attribute : scratch;
+      if (auto s = read_message_attribute(field.value(), key, into); !s.ok()) return s;
+      if (out != nullptr) out->insert_or_assign(std::string(key), std::move(attribute));
     }
     return {};
+  }
+
+  template <typename Map>
+  Result<Map> decode(std::string_view text, std::string_view field,
+                     Status (Parser::*read)(od::object, Map*)) {
+    Map out;
+    if (auto s = read_text<Map>(text, field, read, &out); !s.ok()) return std::move(s).error();
+    return out;
+  }
+
+  // Reads the text of an attributes object (`field` names it) into `out` with read(object,
+  // out). Empty text is an empty object. A parser of its own, so that it never disturbs an
+  // event's document.
+  template <typename Map>
+  Status read_text(std::string_view text, std::string_view field,
+                   Status (Parser::*read)(od::object, Map*), Map* out) {
+    if (text.empty()) return {};
+    thread_local od::parser parser;
+    thread_local std::string buffer;
+    buffer.assign(text);
+    buffer.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+    od::document doc;
+    if (auto e = parser.iterate(buffer.data(), text.size(), buffer.capacity()).get(doc); e) {
+      return fail(field, e);
+    }
+    od::object object;
+    if (auto e = doc.get_object().get(object); e) return fail(field, e);
+    if (auto s = (this->*read)(object, out); !s.ok()) return s;
+    if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) {
+      return fail_text(field, "trailing content");
+    }
+    return {};
+  }
+
+  // Keeps an attributes object of the event as its text in `out`, checked with `read` in the
+  // event's own document (the object is read twice: for its text, then for its fields) and as
+  // JSON; null and {} keep "".
+  template <typename Map>
+  Status keep_text(od::value value, std::string_view field,
+                   Status (Parser::*read)(od::object, Map*), std::string& out) {
+    out.clear();
+    if (is_null(value)) return {};
+    od::object object;
+    if (auto e = value.get_object().get(object); e) return fail(field, e);
+    std::string_view raw;
+    if (auto e = object.raw_json().get(raw); e) return fail(field, e);
+    if (auto e = object.reset().error(); e) return fail(field, e);
+    if (auto s = (this->*read)(object, nullptr); !s.ok()) return s;
+    // raw_json ends where the next token starts: drop the white space before it.
+    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' ||
+                            raw.back() == '\r')) {
+      raw.remove_suffix(1);
+    }
+    if (is_empty_object(raw)) return {};
+    // On Demand skips the values it does not read (unknown fields) without validating them,
+    // and the text is kept whole: it must be JSON on its own (to_json writes it as it is).
+    thread_local simdjson::dom::parser strict;
+    if (auto e = strict.parse(raw.data(), raw.size()).error(); e) return fail(field, e);
+    out.assign(raw);
+    return {};
+  }
+
+  static bool is_empty_object(std::string_view raw) {
+    return raw.find_first_not_of(" \t\n\r", 1) == raw.size() - 1;
   }
 
   Status parse_record(od::object& object, SqsRecord& record) {
@@ -181,9 +249,11 @@ class Parser {
       } else if (key == "md5OfMessageAttributes") {
         s = read_optional(field.value(), key, record.md5_of_message_attributes);
       } else if (key == "attributes") {
-        s = read_attributes(field.value(), record.attributes);
+        s = keep_text<SqsAttributes>(field.value(), key, &Parser::read_attributes,
+                                     record.attributes_json);
       } else if (key == "messageAttributes") {
-        s = read_message_attributes(field.value(), record.message_attributes);
+        s = keep_text<SqsMessageAttributes>(field.value(), key, &Parser::read_message_attributes,
+                                            record.message_attributes_json);
       }
       if (!s.ok()) return s;
     }
@@ -222,7 +292,61 @@ void close_object(std::string& out) {
   else out += '}';
 }
 
+void append_attributes(std::string& out, const SqsAttributes& attributes) {
+  out += '{';
+  for (const auto& [name, value] : attributes) append_field(out, name, value);
+  close_object(out);
+}
+
+void append_message_attributes(std::string& out, const SqsMessageAttributes& attributes) {
+  out += '{';
+  for (const auto& [name, a] : attributes) {
+    append_key(out, name);
+    out += '{';
+    if (a.string_value) append_field(out, "stringValue", *a.string_value);
+    if (a.binary_value) append_field(out, "binaryValue", *a.binary_value);
+    append_list(out, "stringListValues", a.string_list_values);
+    append_list(out, "binaryListValues", a.binary_list_values);
+    append_field(out, "dataType", a.data_type);
+    close_object(out);
+    out += ',';
+  }
+  close_object(out);
+}
+
+// An attributes object's text, "{}" for none.
+void append_text(std::string& out, const std::string& text) {
+  if (text.empty()) out += "{}";
+  else out += text;
+}
+
 }  // namespace
+
+Result<SqsAttributes> SqsRecord::attributes() const {
+  try {
+    return Parser().decode_attributes(attributes_json);
+  } catch (const std::exception& e) {  // allocation failures only
+    return Error::internal(std::string("SQS event: ") + e.what());
+  }
+}
+
+Result<SqsMessageAttributes> SqsRecord::message_attributes() const {
+  try {
+    return Parser().decode_message_attributes(message_attributes_json);
+  } catch (const std::exception& e) {  // allocation failures only
+    return Error::internal(std::string("SQS event: ") + e.what());
+  }
+}
+
+void SqsRecord::set_attributes(const SqsAttributes& attributes) {
+  attributes_json.clear();
+  if (!attributes.empty()) append_attributes(attributes_json, attributes);
+}
+
+void SqsRecord::set_message_attributes(const SqsMessageAttributes& attributes) {
+  message_attributes_json.clear();
+  if (!attributes.empty()) append_message_attributes(message_attributes_json, attributes);
+}
 
 Result<SqsEvent> parse_sqs_event(std::string_view json) {
   try {
@@ -243,24 +367,10 @@ std::string to_json(const SqsEvent& event) {
     append_field(out, "receiptHandle", r.receipt_handle);
     append_field(out, "body", r.body);
     append_key(out, "attributes");
-    out += '{';
-    for (const auto& [name, value] : r.attributes) append_field(out, name, value);
-    close_object(out);
+    append_text(out, r.attributes_json);
     out += ',';
     append_key(out, "messageAttributes");
-    out += '{';
-    for (const auto& [name, a] : r.message_attributes) {
-      append_key(out, name);
-      out += '{';
-      if (a.string_value) append_field(out, "stringValue", *a.string_value);
-      if (a.binary_value) append_field(out, "binaryValue", *a.binary_value);
-      append_list(out, "stringListValues", a.string_list_values);
-      append_list(out, "binaryListValues", a.binary_list_values);
-      append_field(out, "dataType", a.data_type);
-      close_object(out);
-      out += ',';
-    }
-    close_object(out);
+    append_text(out, r.message_attributes_json);
     out += ',';
     append_field(out, "md5OfBody", r.md5_of_body);
     if (r.md5_of_message_attributes) {
@@ -281,18 +391,20 @@ SqsRecord to_lambda_record(const ports::Message& message, std::string_view sende
   r.message_id = message.message_id;
   r.receipt_handle = message.receipt_handle;
   r.body = message.body;
-  r.attributes["ApproximateReceiveCount"] = std::to_string(message.receive_count);
-  r.attributes["SentTimestamp"] = std::to_string(message.sent_timestamp_ms);
-  r.attributes["SenderId"] = std::string(sender_id);
-  r.attributes["ApproximateFirstReceiveTimestamp"] =
-      std::to_string(message.first_receive_timestamp_ms);
+  r.set_attributes({{"ApproximateReceiveCount", std::to_string(message.receive_count)},
+                    {"SentTimestamp", std::to_string(message.sent_timestamp_ms)},
+                    {"SenderId", std::string(sender_id)},
+                    {"ApproximateFirstReceiveTimestamp",
+                     std::to_string(message.first_receive_timestamp_ms)}});
+  SqsMessageAttributes attributes;
   for (const auto& [name, a] : message.attributes) {
     SqsMessageAttribute out;
     out.data_type = a.data_type;
     if (a.data_type.rfind("Binary", 0) == 0) out.binary_value = model::base64_encode(a.binary_value);
     else out.string_value = a.string_value;
-    r.message_attributes[name] = std::move(out);
+    attributes[name] = std::move(out);
   }
+  r.set_message_attributes(attributes);
   r.md5_of_body = message.md5_of_body;
   r.event_source = "aws:sqs";
   r.event_source_arn = std::move(event_source_arn);
@@ -301,8 +413,10 @@ SqsRecord to_lambda_record(const ports::Message& message, std::string_view sende
 }
 
 Result<ports::MessageAttributes> to_port_attributes(const SqsRecord& record) {
+  auto decoded = record.message_attributes();
+  if (!decoded.ok()) return std::move(decoded).error();
   ports::MessageAttributes out;
-  for (const auto& [name, a] : record.message_attributes) {
+  for (const auto& [name, a] : *decoded) {
     ports::MessageAttribute attribute;
     attribute.data_type = a.data_type;
     if (a.string_value) attribute.string_value = *a.string_value;

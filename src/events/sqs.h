@@ -29,19 +29,38 @@ struct SqsMessageAttribute {
   bool operator==(const SqsMessageAttribute&) const = default;
 };
 
+// System attributes, all strings: ApproximateReceiveCount, SentTimestamp, SenderId,
+// ApproximateFirstReceiveTimestamp, AWSTraceHeader, ...
+using SqsAttributes = std::map<std::string, std::string>;
+using SqsMessageAttributes = std::map<std::string, SqsMessageAttribute>;
+
+// One message. Its attributes and message attributes stay the JSON text the event carried
+// (checked when the event is parsed, decoded only when asked for): update-cart-status never
+// reads them.
 struct SqsRecord {
   std::string message_id;
   std::string receipt_handle;
   std::string body;
-  // System attributes, all strings: ApproximateReceiveCount, SentTimestamp, SenderId,
-  // ApproximateFirstReceiveTimestamp, AWSTraceHeader, ...
-  std::map<std::string, std::string> attributes;
-  std::map<std::string, SqsMessageAttribute> message_attributes;
+  // The `attributes` and `messageAttributes` objects as the event spelled them (trailing white
+  // space trimmed); empty for an absent, null or empty object. Set them with the setters below,
+  // or with text that parse_sqs_event would accept there.
+  std::string attributes_json;
+  std::string message_attributes_json;
   std::string md5_of_body;
   std::optional<std::string> md5_of_message_attributes;
   std::string event_source;  // "aws:sqs"
   std::string event_source_arn;
   std::string aws_region;
+
+  // The decoded attributes (a name given twice: the last one). Fail with kInvalidArgument when
+  // the text is not what parse_sqs_event accepts there, naming the field.
+  model::Result<SqsAttributes> attributes() const;
+  model::Result<SqsMessageAttributes> message_attributes() const;
+  // Replace the text with the compact encoding of `attributes`.
+  void set_attributes(const SqsAttributes& attributes);
+  void set_message_attributes(const SqsMessageAttributes& attributes);
+
+  // Compares the texts: two spellings of the same attributes differ.
   bool operator==(const SqsRecord&) const = default;
 };
 
@@ -52,8 +71,9 @@ struct SqsEvent {
 
 // Parses the event. Unknown fields are ignored; `null` for an optional field is absent. Fails
 // with kInvalidArgument, naming the record index and field, when the text is not JSON,
-// `Records` is missing or not an array, a known field has the wrong JSON type, or a record has
-// no messageId (partial batch responses need it).
+// `Records` is missing or not an array, a known field has the wrong JSON type (in the
+// attributes too: they are checked, then kept as text), or a record has no messageId (partial
+// batch responses need it).
 model::Result<SqsEvent> parse_sqs_event(std::string_view json);
 
 // Serializes the event as Lambda sends it. parse(to_json(e)) == e.
@@ -66,7 +86,7 @@ SqsRecord to_lambda_record(const ports::Message& message, std::string_view sende
                            std::string event_source_arn, std::string aws_region);
 
 // The message attributes of a record as the Queue port spells them (binary decoded); fails
-// with kInvalidArgument on bad base64.
+// with kInvalidArgument on bad base64 or message attributes that do not decode.
 model::Result<ports::MessageAttributes> to_port_attributes(const SqsRecord& record);
 
 }  // namespace cartflow::events

@@ -14,12 +14,26 @@
 namespace cartflow::functions {
 namespace {
 
-// Why a record is not announced (empty when it is an order to send), and its order id.
+// Why a record is not announced (empty when it is an order to send), and its order id. The
+// record's images are in text form (events::ImageForm::kText).
 std::string_view ignore_reason(const events::DynamoDbStreamRecord& record,
-                               std::string_view& order_id) {
+                               std::string& order_id) {
   if (record.event_name != "INSERT") return "not an INSERT";
-  if (!record.dynamodb.new_image) return "no NewImage";
-  return domain::announce_check(*record.dynamodb.new_image, order_id);
+  if (!record.dynamodb.new_image_text) return "no NewImage";
+  return domain::announce_check(*record.dynamodb.new_image_text, order_id);
+}
+
+// The message for a body: the entry id, the body, the message attribute order_id.
+ports::SendEntry message_with_body(std::string entry_id, std::string body,
+                                   std::string_view order_id) {
+  ports::SendEntry entry;
+  entry.id = std::move(entry_id);
+  entry.body = std::move(body);
+  ports::MessageAttribute attribute;
+  attribute.data_type = "String";
+  attribute.string_value = std::string(order_id);
+  entry.attributes.emplace(std::string(domain::kOrderMessageAttribute), std::move(attribute));
+  return entry;
 }
 
 }  // namespace
@@ -32,14 +46,15 @@ std::optional<std::string> ordered_order_id(const model::Item& new_image) {
 
 ports::SendEntry order_message(std::string entry_id, const model::Item& new_image,
                                std::string_view order_id) {
-  ports::SendEntry entry;
-  entry.id = std::move(entry_id);
-  domain::append_order_message_body(entry.body, new_image);
-  ports::MessageAttribute attribute;
-  attribute.data_type = "String";
-  attribute.string_value = std::string(order_id);
-  entry.attributes.emplace(std::string(domain::kOrderMessageAttribute), std::move(attribute));
-  return entry;
+  std::string body;
+  domain::append_order_message_body(body, new_image);
+  return message_with_body(std::move(entry_id), std::move(body), order_id);
+}
+
+ports::SendEntry order_message(std::string entry_id, std::string new_image_json,
+                               std::string_view order_id) {
+  return message_with_body(std::move(entry_id),
+                           domain::order_message_body(std::move(new_image_json)), order_id);
 }
 
 ProcessCartProducts::ProcessCartProducts(ports::Queue& queue, const Logger& logger,
@@ -50,21 +65,22 @@ ProcessCartProducts::ProcessCartProducts(ports::Queue& queue, const Logger& logg
 
 model::Result<std::string> ProcessCartProducts::invoke(std::string_view event_json,
                                                        const InvocationContext& context) {
-  auto parsed = events::parse_dynamodb_stream_event(event_json);
+  // The images stay text: the NewImage is forwarded as it came, not decoded and written again.
+  auto parsed = events::parse_dynamodb_stream_event(event_json, events::ImageForm::kText);
   if (!parsed.ok()) {
     logger_.error(context, "not a DynamoDB stream event",
                   {{"error", parsed.error().message}});
     return std::move(parsed).error();
   }
-  const auto& records = parsed->records;
+  auto& records = parsed->records;  // each announced NewImage's text moves into its message
   Counts counts;
   counts[std::string(kRecordsReceived)] += static_cast<std::int64_t>(records.size());
 
   // The records to announce, in stream order: (record index, entry).
   std::vector<std::pair<std::size_t, ports::SendEntry>> outgoing;
   for (std::size_t i = 0; i < records.size(); ++i) {
-    const auto& record = records[i];
-    std::string_view order_id;
+    auto& record = records[i];
+    std::string order_id;
     if (auto reason = ignore_reason(record, order_id); !reason.empty()) {
       ++counts[std::string(kRecordsIgnored)];
       logger_.debug(context, "stream record ignored",
@@ -74,7 +90,8 @@ model::Result<std::string> ProcessCartProducts::invoke(std::string_view event_js
       continue;
     }
     outgoing.emplace_back(
-        i, order_message("r" + std::to_string(i), *record.dynamodb.new_image, order_id));
+        i, order_message("r" + std::to_string(i), std::move(*record.dynamodb.new_image_text),
+                         order_id));
   }
 
   std::optional<std::size_t> checkpoint;  // index of the first record not fully sent

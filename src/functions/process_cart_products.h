@@ -3,7 +3,8 @@
 
 // process-cart-products: the DynamoDB stream consumer. For each INSERT record whose NewImage is
 // an order with order_status ORDERED, it sends one queue message: the NewImage in DynamoDB JSON
-// as the body, the order id as the String message attribute `order_id` (docs/EVENTS.md).
+// (the event's own text of it) as the body, the order id as the String message attribute
+// `order_id` (docs/EVENTS.md).
 // Messages go out with SendMessageBatch in groups of up to 10, in stream order. When an entry
 // or a whole call fails, sending stops and the response names the SequenceNumber of the first
 // record not fully sent, so the stream resumes there (records before it are checkpointed;
@@ -53,6 +54,10 @@ std::optional<std::string> ordered_order_id(const model::Item& new_image);
 // The queue message for an order's NewImage (domain/order_message.h): body in DynamoDB JSON,
 // attribute order_id.
 ports::SendEntry order_message(std::string entry_id, const model::Item& new_image,
+                               std::string_view order_id);
+// The same from the NewImage's DynamoDB JSON text as the stream event carried it (validated):
+// the body is that text.
+ports::SendEntry order_message(std::string entry_id, std::string new_image_json,
                                std::string_view order_id);
 
 // Counter names.

@@ -41,6 +41,19 @@ class ItemScanner {
 };
 Status scan_item(std::string_view json, ItemScanner& scanner);
 
+// Reads only the top-level attributes of an item, for text already checked (check_item_json):
+// the scanner is told each attribute's name and type and a scalar's text as scan_item tells
+// them; list_element and element_member are never called, and the values it does not read
+// (anything but a scalar, and any type key after the first) are skipped, not validated. Fails
+// with kInvalidArgument on what it reads that is not DynamoDB JSON, or with the scanner's
+// error. Thread-safe (a per-thread parser).
+Status scan_item_scalars(std::string_view json, ItemScanner& scanner);
+
+// Checks that `json` is an item in DynamoDB JSON exactly as parse_item would (the same
+// failures, duplicate attribute names included) without building it: for text that is kept
+// and forwarded as it is. Thread-safe (a per-thread parser).
+Status check_item_json(std::string_view json);
+
 // Serializes to compact DynamoDB JSON (numbers as canonical strings, B/BS as base64).
 std::string to_dynamo_json(const AttributeValue& value);
 std::string to_dynamo_json(const Item& item);

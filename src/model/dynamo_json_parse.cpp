@@ -9,6 +9,13 @@
 #include "model/dynamo_json.h"
 #include "model/json_parse_internal.h"
 
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <unordered_set>
+#include <vector>
+
 namespace cartflow::model {
 namespace {
 
@@ -277,10 +284,51 @@ class DynamoParser {
   ErrorSink sink_;
 };
 
-// The scan of scan_item: reads scalars as views, hands anything else to DynamoParser.
+// The names of one map so far (views into the document, which lives through the scan), to
+// find a repeat: a look through the few names of an order, a hash set past kSmall names.
+class NameSet {
+ public:
+  void clear() {
+    count_ = 0;
+    large_.clear();
+  }
+  // False when `name` is in the set already.
+  bool insert(std::string_view name) {
+    if (count_ > kSmall) return large_.insert(name).second;
+    const auto end = small_.begin() + static_cast<std::ptrdiff_t>(count_);
+    if (std::find(small_.begin(), end, name) != end) return false;
+    if (count_ < kSmall) {
+      small_[count_++] = name;
+      return true;
+    }
+    large_.insert(small_.begin(), small_.end());
+    large_.insert(name);
+    ++count_;
+    return true;
+  }
+
+ private:
+  static constexpr std::size_t kSmall = 16;
+  std::array<std::string_view, kSmall> small_;  // the first names, without an allocation
+  std::size_t count_ = 0;
+  std::unordered_set<std::string_view> large_;  // all of them past kSmall
+};
+
+// What a Scanner reads.
+enum class ScanMode {
+  kScan,          // scan_item
+  kValidate,      // check_item_json: as kScan, plus unique names
+  kTopScalars,    // scan_item_scalars: top-level attributes only, other values skipped
+};
+
+// The scan of scan_item: reads scalars as views, hands anything else to DynamoParser. In
+// kValidate, the names of the item and of the maps it reads itself (a top-level L's elements)
+// must be unique, as parse_item requires; the deeper maps DynamoParser checks anyway.
 class Scanner {
  public:
-  explicit Scanner(ItemScanner& out) : out_(out) {}
+  // `out` is null for check_item_json, which reports nothing.
+  Scanner(ItemScanner* out, ScanMode mode)
+      : out_(out), mode_(mode), unique_names_(mode == ScanMode::kValidate) {}
 
   bool item(sj::object object) {
     for (auto field_result : object) {
@@ -291,6 +339,7 @@ class Scanner {
       if (key.empty()) return parser_.sink().fail("attribute name must not be empty");
       path().push_key(key);
       if (!attribute(key, field.value())) return false;
+      if (unique_names_ && !names_.insert(key)) return duplicate();
       path().pop();
     }
     return true;
@@ -303,7 +352,11 @@ class Scanner {
   bool fail_json(simdjson::error_code e, std::string_view message = {}) {
     return parser_.sink().fail_json(e, message);
   }
-  bool callback(Status status) {
+  // Tells out_ (if any) with `call(*out_)`; false when it answers with an error.
+  template <typename Call>
+  bool report(Call call) {
+    if (out_ == nullptr) return true;
+    Status status = call(*out_);
     if (status.ok()) return true;
     error_ = std::move(status).error();
     return false;
@@ -370,14 +423,24 @@ class Scanner {
       std::string_view text;
       bool is_scalar = false;
       if (!scalar(*type, payload, text, is_scalar)) return false;
+      if (mode_ == ScanMode::kTopScalars) {
+        // The first type key decides; the parser skips the rest of the value, unread.
+        return report([&](ItemScanner& out) { return out.attribute(name, *type, text); });
+      }
       if (is_scalar) {
-        if (!callback(out_.attribute(name, *type, text))) return false;
+        if (!report([&](ItemScanner& out) { return out.attribute(name, *type, text); })) {
+          return false;
+        }
       } else if (*type == AttributeType::kL) {
-        if (!callback(out_.attribute(name, *type, {}))) return false;
+        if (!report([&](ItemScanner& out) { return out.attribute(name, *type, {}); })) {
+          return false;
+        }
         if (!list(name, payload)) return false;
       } else {
         if (!drop(*type, payload, 0)) return false;
-        if (!callback(out_.attribute(name, *type, {}))) return false;
+        if (!report([&](ItemScanner& out) { return out.attribute(name, *type, {}); })) {
+          return false;
+        }
       }
     }
     if (count == 0) return empty_value();
@@ -405,7 +468,9 @@ class Scanner {
         if (++count > 1) return more_than_one();
         auto type = parse_type_descriptor(key);
         if (!type) return unknown_type(key);
-        if (!callback(out_.list_element(name, index, *type))) return false;
+        if (!report([&](ItemScanner& out) { return out.list_element(name, index, *type); })) {
+          return false;
+        }
         if (*type == AttributeType::kM) {
           if (!members(name, index, field.value())) return false;
         } else if (!drop(*type, field.value(), 1)) {
@@ -422,6 +487,7 @@ class Scanner {
   bool members(std::string_view list, std::size_t index, sj::value v) {
     sj::object object;
     if (auto e = v.get_object().get(object)) return fail_json(e, "M value must be an object");
+    if (unique_names_) member_names_.clear();
     for (auto field_result : object) {
       sj::field field;
       if (auto e = std::move(field_result).get(field)) return fail_json(e);
@@ -446,13 +512,21 @@ class Scanner {
         bool is_scalar = false;
         if (!scalar(*type, payload, text, is_scalar)) return false;
         if (!is_scalar && !drop(*type, payload, 2)) return false;
-        if (!callback(out_.element_member(list, index, key, *type, text))) return false;
+        if (!report([&](ItemScanner& out) {
+              return out.element_member(list, index, key, *type, text);
+            })) {
+          return false;
+        }
       }
       if (count == 0) return empty_value();
+      if (unique_names_ && !member_names_.insert(key)) return duplicate();
       path().pop();
     }
     return true;
   }
+
+  // Fails where parse_item does: at the repeat, after its value (the path names it).
+  bool duplicate() { return parser_.sink().fail("duplicate attribute name"); }
 
   bool more_than_one() {
     return parser_.sink().fail(
@@ -468,10 +542,30 @@ class Scanner {
         "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
   }
 
-  ItemScanner& out_;
+  ItemScanner* out_;
+  ScanMode mode_;
+  bool unique_names_;
+  NameSet names_;         // the item's names (unique_names_ only)
+  NameSet member_names_;  // the current list element's member names
   DynamoParser parser_;
   std::optional<Error> error_;
 };
+
+Status scan(std::string_view json, ItemScanner* scanner, ScanMode mode) {
+  Scanner scan(scanner, mode);
+  sj::document doc;
+  PathStack top;
+  ErrorSink sink(top);
+  if (auto e = iterate(json).get(doc)) return (sink.fail_json(e), sink.take());
+  sj::object object;
+  if (auto e = doc.get_object().get(object)) {
+    sink.fail_json(e, "an item must be a JSON object of attribute names to values");
+    return sink.take();
+  }
+  if (!scan.item(object)) return scan.take();
+  if (!at_end(doc)) return Error::invalid("invalid JSON: trailing content");
+  return {};
+}
 
 }  // namespace
 
@@ -506,19 +600,15 @@ Result<Item> parse_item(std::string_view json) {
 }
 
 Status scan_item(std::string_view json, ItemScanner& scanner) {
-  Scanner scan(scanner);
-  sj::document doc;
-  PathStack top;
-  ErrorSink sink(top);
-  if (auto e = iterate(json).get(doc)) return (sink.fail_json(e), sink.take());
-  sj::object object;
-  if (auto e = doc.get_object().get(object)) {
-    sink.fail_json(e, "an item must be a JSON object of attribute names to values");
-    return sink.take();
-  }
-  if (!scan.item(object)) return scan.take();
-  if (!at_end(doc)) return Error::invalid("invalid JSON: trailing content");
-  return {};
+  return scan(json, &scanner, ScanMode::kScan);
+}
+
+Status scan_item_scalars(std::string_view json, ItemScanner& scanner) {
+  return scan(json, &scanner, ScanMode::kTopScalars);
+}
+
+Status check_item_json(std::string_view json) {
+  return scan(json, nullptr, ScanMode::kValidate);
 }
 
 }  // namespace cartflow::model

@@ -22,6 +22,8 @@ namespace sj = simdjson::ondemand;
 // parser's string buffer, valid while the document is; the text is built only on failure.
 class PathStack {
  public:
+  // An order's deepest path (attribute, line, member) and then some, in one allocation.
+  PathStack() { parts_.reserve(8); }
   void push_key(std::string_view key) { parts_.push_back({key, 0, false}); }
   void push_index(std::size_t index) { parts_.push_back({{}, index, true}); }
   void pop() { parts_.pop_back(); }

@@ -132,6 +132,87 @@ TEST(DynamoDbStreamEvent, RejectsMalformedEventsWithThePlace) {
   }
 }
 
+// A record with its images dropped, to compare the rest of two forms of it.
+DynamoDbStreamRecord without_images(DynamoDbStreamRecord r) {
+  r.dynamodb.keys.clear();
+  r.dynamodb.new_image.reset();
+  r.dynamodb.old_image.reset();
+  r.dynamodb.keys_text.clear();
+  r.dynamodb.new_image_text.reset();
+  r.dynamodb.old_image_text.reset();
+  return r;
+}
+
+void expect_same_image(const std::optional<model::Item>& item,
+                       const std::optional<std::string>& text) {
+  ASSERT_EQ(item.has_value(), text.has_value());
+  if (!item) return;
+  auto parsed = model::parse_item(*text);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(*parsed, *item) << *text;
+}
+
+TEST(DynamoDbStreamEvent, TheTextFormKeepsEachImageAndAgreesWithTheItemForm) {
+  for (const char* file : {"aws_docs_dynamodb_stream_event.json",
+                           "aws_dynamodb_stream_binary_ttl_event.json", "order_stream_event.json"}) {
+    const std::string json = read_event_file(file);
+    auto items = parse_dynamodb_stream_event(json);
+    auto texts = parse_dynamodb_stream_event(json, ImageForm::kText);
+    ASSERT_TRUE(items.ok() && texts.ok()) << file;
+    ASSERT_EQ(items->records.size(), texts->records.size());
+    for (std::size_t i = 0; i < items->records.size(); ++i) {
+      const auto& a = items->records[i].dynamodb;
+      const auto& b = texts->records[i].dynamodb;
+      EXPECT_EQ(without_images(items->records[i]), without_images(texts->records[i])) << file;
+      EXPECT_TRUE(b.keys.empty() && !b.new_image && !b.old_image) << file;
+      expect_same_image(a.keys, b.keys_text);
+      expect_same_image(a.new_image, b.new_image_text);
+      expect_same_image(a.old_image, b.old_image_text);
+    }
+    // The text form round-trips too, to the same text.
+    const std::string again_json = to_json(*texts);
+    auto again = parse_dynamodb_stream_event(again_json, ImageForm::kText);
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(*again, *texts) << file;
+    EXPECT_EQ(to_json(*again), again_json) << file;
+  }
+}
+
+TEST(DynamoDbStreamEvent, TheTextFormIsTheEventsOwnSpelling) {
+  // White space, key order, escapes, number spellings and nested M and L are kept as sent.
+  const std::string image =
+      "{ \"order_status\" : {\"S\":\"ORDERED\"},\n  \"b\":{\"N\":\"2.50\"}, "
+      "\"a\":{\"M\":{\"x\":{\"L\":[{\"S\":\"\\u00e9\"},{\"M\":{}}]}}} }";
+  const std::string json = "{\"Records\":[{\"eventName\":\"INSERT\",\"dynamodb\":{"
+                           "\"SequenceNumber\":\"1\",\"NewImage\": " + image +
+                           " \n ,\"SizeBytes\":3}}]}";
+  auto event = parse_dynamodb_stream_event(json, ImageForm::kText);
+  ASSERT_TRUE(event.ok()) << event.error().message;
+  const auto& d = event->records.at(0).dynamodb;
+  EXPECT_EQ(d.new_image_text, image);
+  EXPECT_EQ(d.keys_text, "{}");  // no Keys: what to_json writes for none
+  EXPECT_FALSE(d.old_image_text.has_value());
+  EXPECT_EQ(d.size_bytes, 3);
+}
+
+TEST(DynamoDbStreamEvent, TheTextFormRejectsWhatTheItemFormRejects) {
+  for (const std::string image :
+       {R"({"a":{"N":"x"}})", R"({"a":{"Q":"x"}})", R"([])", R"({"a":{"S":"x"},"a":{"S":"y"}})",
+        R"({"l":{"L":[{"M":{"k":{"S":"x"},"k":{"N":"1"}}}]}})", R"({"":{"S":"x"}})",
+        R"({"m":{"M":{"k":{"S":"x"},"k":{"S":"x"}}}})", R"({"a":{"SS":[]}})"}) {
+    for (const char* field : {"Keys", "NewImage", "OldImage"}) {
+      const std::string json = std::string(R"({"Records":[{"dynamodb":{"SequenceNumber":"1",")") +
+                               field + "\":" + image + "}}]}";
+      auto items = parse_dynamodb_stream_event(json);
+      auto texts = parse_dynamodb_stream_event(json, ImageForm::kText);
+      ASSERT_FALSE(items.ok()) << json;
+      ASSERT_FALSE(texts.ok()) << json;
+      EXPECT_EQ(texts.error().code, model::ErrorCode::kInvalidArgument);
+      EXPECT_EQ(texts.error().message, items.error().message) << json;
+    }
+  }
+}
+
 TEST(DynamoDbStreamEvent, IgnoresUnknownFields) {
   auto event = parse_dynamodb_stream_event(
       R"({"Records":[{"eventID":"e","new":{"x":[1,2]},"dynamodb":{"SequenceNumber":"5",)"

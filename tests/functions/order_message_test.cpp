@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "events/dynamodb_stream.h"
 #include "functions/process_cart_products.h"
 #include "model/dynamo_json.h"
 #include "store_fixture.h"
@@ -79,6 +80,71 @@ TEST(OrderMessage, ReadsTheReferenceApisOrderImage) {
   EXPECT_EQ(describe(order), "3c0b|u1|ORDERED|2024-05-01Z|5997|p1,N:1714557600,2,0,0,");
   EXPECT_EQ(order->lines[0].added_on, model::AttributeValue::integer(1714557600));
   EXPECT_EQ(describe(order), describe(domain::order_from_item(*model::parse_item(body))));
+}
+
+// process-cart-products forwards each NewImage's own text. Whatever its spelling (Lambda's
+// pretty or compact JSON, any attribute order, escapes, number forms, nested M and L), the
+// consumer reads from it the order it read from the body written from the decoded item.
+TEST(OrderMessage, TheForwardedImageReadsAsTheRewrittenImageDid) {
+  const std::string spelled =
+      R"({ "order_items" : {"L":[ {"M":{"quantity":{"N":"2.0"},"name":{"S":"caf\u00e9 \"mug\""},)"
+      R"("productId":{"S":"p\/1"},"addedOn":{"S":"t1"},"price":{"N":"1.5E3"},"extra":{"M":{"l":)"
+      R"({"L":[{"N":"1"},{"M":{"x":{"NULL":true}}}]}}}}} ]},)"
+      "\n \"order_status\":{\"S\":\"ORDERED\"}, \"user_id\":{\"S\":\"u1\"},"
+      R"("order_id":{"S":"o1"} ,"order_total":{"N":"3000.00"}, "t":{"SS":["b","a"]} })";
+  auto record = [](const std::string& image) {
+    return R"({"Records":[{"eventName":"INSERT","dynamodb":{"SequenceNumber":"1","NewImage":)" +
+           image + "}}]}";
+  };
+  const std::vector<std::string> events = {
+      read_test_event("order_stream_event.json"),  // the AWS shape, pretty-printed
+      record(read_test_event("reference_producer_message_body.json")),
+      record(spelled),
+      events::to_json(events::DynamoDbStreamEvent{
+          {stream_record(0, "INSERT", order_item("o2", "u2", {{"p1", "t1", 2}}))}}),  // serve's
+  };
+  for (const auto& event : events) {
+    Store store;
+    Observability obs;
+    ProcessCartProducts handler(*store.queue, obs.logger, obs.metrics);
+    auto response = handler.invoke(event, context());
+    ASSERT_TRUE(response.ok()) << response.error().message;
+    auto messages = store.queue->receive({10, 300, std::chrono::milliseconds(0)});
+    ASSERT_TRUE(messages.ok());
+    ASSERT_EQ(messages->size(), 1u) << event;
+    const std::string& body = messages->at(0).body;
+
+    auto as_text = events::parse_dynamodb_stream_event(event, events::ImageForm::kText);
+    auto as_items = events::parse_dynamodb_stream_event(event);
+    ASSERT_TRUE(as_text.ok() && as_items.ok());
+    EXPECT_EQ(body, *as_text->records.at(0).dynamodb.new_image_text);
+    const std::string rewritten = model::to_dynamo_json(*as_items->records.at(0).dynamodb.new_image);
+    EXPECT_EQ(*model::parse_item(body), *model::parse_item(rewritten)) << body;
+    auto order = domain::read_order_message(body);
+    ASSERT_TRUE(order.ok()) << order.error().message;
+    EXPECT_EQ(describe(order), describe(domain::read_order_message(rewritten))) << body;
+  }
+}
+
+// The text check of process-cart-products answers as the item check did.
+TEST(OrderMessage, TheTextAnnounceCheckAgreesWithTheItemCheck) {
+  for (const char* image :
+       {R"({"order_status":{"S":"ORDERED"},"order_id":{"S":"o"}})",
+        R"({"order_id":{"S":"o"},"order_items":{"L":[{"M":{"order_status":{"S":"ORDERED"}}}]},"order_status":{"S":"ORDERED"}})",
+        R"({"order_status":{"S":"CANCELLED"},"order_id":{"S":"o"}})",
+        R"({"order_status":{"N":"1"},"order_id":{"S":"o"}})", R"({"order_id":{"S":"o"}})",
+        R"({"order_status":{"S":"ORDERED"}})", R"({"order_status":{"S":"ORDERED"},"order_id":{"S":""}})",
+        R"({"order_status":{"S":"ORDERED"},"order_id":{"N":"1"}})",
+        R"({"order_status":{"S":"ORDERED"},"order_id":{"L":[{"S":"o"}]}})", R"({})"}) {
+    auto item = model::parse_item(image);
+    ASSERT_TRUE(item.ok()) << image;
+    std::string_view from_item;
+    std::string from_text = "untouched";
+    const auto item_reason = domain::announce_check(*item, from_item);
+    const auto text_reason = domain::announce_check(std::string_view(image), from_text);
+    EXPECT_EQ(text_reason, item_reason) << image;
+    EXPECT_EQ(from_text, item_reason.empty() ? std::string(from_item) : "untouched") << image;
+  }
 }
 
 TEST(OrderMessage, TextThatIsNotAnItemInDynamoDbJsonIsRejected) {

@@ -279,7 +279,7 @@ inline std::string sqs_event(const std::vector<std::string>& bodies) {
     r.message_id = "m" + std::to_string(i);
     r.receipt_handle = "rh" + std::to_string(i);
     r.body = bodies[i];
-    r.attributes["ApproximateReceiveCount"] = "1";
+    r.set_attributes({{"ApproximateReceiveCount", "1"}});
     r.event_source = "aws:sqs";
     r.event_source_arn = "arn:aws:sqs:us-east-1:000000000000:UpdateCartProductsSQS";
     r.aws_region = "us-east-1";

@@ -165,6 +165,85 @@ TEST(DynamoJsonMalformed, EachFailsWithItsMessage) {
   EXPECT_GE(checked, 30);
 }
 
+// check_item_json is parse_item without the item: every malformed item fails with the same
+// message, and duplicate names are caught where scan_item lets them pass.
+TEST(DynamoJsonMalformed, CheckItemJsonRejectsWhatParseItemRejects) {
+  const Malformed more[] = {
+      {R"({"l":{"L":[{"M":{"k":{"S":"x"},"k":{"S":"y"}}}]}})", "l[0].k: duplicate attribute name"},
+      {R"({"b":{"S":"x"},"a":{"N":"1"},"b":{"N":"2"}})", "b: duplicate attribute name"},
+      {R"({"l":{"L":[{"M":{"m":{"M":{"k":{"S":"x"},"k":{"S":"y"}}}}}]}})",
+       "l[0].m.k: duplicate attribute name"},
+      // The first failure is the one reported, a repeat as any other.
+      {R"({"a":{"S":"x"},"a":{"S":"y"},"b":{"N":"x"}})", "a: duplicate attribute name"},
+      {R"({"a":{"S":"x"},"b":{"N":"x"},"a":{"S":"y"}})", "b: The parameter cannot be converted"},
+      {R"({"a":{"S":"x"},"a":{"N":"x"}})", "a: The parameter cannot be converted"},
+  };
+  // A repeat among many names (past the short list).
+  std::string many = "{";
+  for (int i = 0; i < 40; ++i) many += "\"n" + std::to_string(i) + "\":{\"N\":\"1\"},";
+  many += "\"n33\":{\"S\":\"x\"}}";
+  const Malformed long_item{many.c_str(), "n33: duplicate attribute name"};
+  std::vector<Malformed> cases(std::begin(kMalformedItems), std::end(kMalformedItems));
+  cases.insert(cases.end(), std::begin(more), std::end(more));
+  cases.push_back(long_item);
+  for (const auto& c : cases) {
+    auto parsed = parse_item(c.json);
+    auto checked = check_item_json(c.json);
+    ASSERT_FALSE(parsed.ok()) << c.json;
+    ASSERT_FALSE(checked.ok()) << "accepted: " << c.json;
+    EXPECT_EQ(checked.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(checked.error().message, parsed.error().message) << c.json;
+    EXPECT_NE(checked.error().message.find(c.fragment), std::string::npos) << c.json;
+  }
+}
+
+TEST(DynamoJsonGolden, CheckItemJsonAcceptsWhatParseItemAccepts) {
+  for (const char* json :
+       {R"({})", " {\n \"a\" : { \"S\" : \"x\\n\\u00e9\" } ,\"\\u0062\":{\"BOOL\":true}}\n",
+        R"({"l":{"L":[{"M":{"k":{"S":"x"},"j":{"L":[{"N":"1"}]}}},{"S":"y"}]},"m":{"M":{"k":{"NS":["1","2"]}}}})",
+        R"({"k":{"S":"x"},"K":{"S":"x"},"n":{"NULL":true},"b":{"B":"AA=="}})"}) {
+    ASSERT_TRUE(parse_item(json).ok()) << json;
+    auto checked = check_item_json(json);
+    EXPECT_TRUE(checked.ok()) << json << ": " << checked.error().message;
+  }
+}
+
+// Collects what scan_item_scalars reports.
+class TopLevel final : public ItemScanner {
+ public:
+  Status attribute(std::string_view name, AttributeType type, std::string_view text) override {
+    seen += std::string(name) + ":" + std::to_string(static_cast<int>(type)) + ":" +
+            std::string(text) + ";";
+    return {};
+  }
+  Status list_element(std::string_view, std::size_t, AttributeType) override {
+    return Error::internal("list_element called");
+  }
+  Status element_member(std::string_view, std::size_t, std::string_view, AttributeType,
+                        std::string_view) override {
+    return Error::internal("element_member called");
+  }
+  std::string seen;
+};
+
+TEST(DynamoJsonGolden, ScanItemScalarsReadsTheTopLevelOnly) {
+  TopLevel scanner;
+  auto s = scan_item_scalars(
+      R"({"s":{"S":"x\"y"},"l":{"L":[{"M":{"k":{"S":"z"}}}]},"n":{"N":"1.50"},)"
+      R"("m":{"M":{"a":{"S":"b"}}},"t":{"BOOL":true}})",
+      scanner);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  const auto type = [](AttributeType t) { return std::to_string(static_cast<int>(t)); };
+  EXPECT_EQ(scanner.seen, "s:" + type(AttributeType::kS) + ":x\"y;l:" + type(AttributeType::kL) +
+                              ":;n:" + type(AttributeType::kN) + ":1.50;m:" +
+                              type(AttributeType::kM) + ":;t:" + type(AttributeType::kBool) +
+                              ":true;");
+  TopLevel bad;
+  EXPECT_FALSE(scan_item_scalars(R"({"a":{"N":"x"}})", bad).ok());
+  EXPECT_FALSE(scan_item_scalars(R"({"a":"x"})", bad).ok());
+  EXPECT_FALSE(scan_item_scalars(R"({"a":{"S":"x"}} x)", bad).ok());
+}
+
 TEST(DynamoJsonMalformed, SingleValueErrorsHaveNoPathPrefix) {
   auto r = parse_attribute_value(R"({"N":"x"})");
   ASSERT_FALSE(r.ok());
