@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 install_lambda_deps() {
   local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   local lambda_packages=(
-    g++-aarch64-linux-gnu qemu-user-static zip unzip
+    g++-aarch64-linux-gnu qemu-user-static zip unzip advancecomp
     libssl-dev:arm64 libsqlite3-dev:arm64 libfmt-dev:arm64
     libc6-dev:arm64  # simdjson: built from source for the package (cmake/simdjson-static)
   )
