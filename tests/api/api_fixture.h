@@ -29,30 +29,14 @@
 #include "functions/api_table.h"
 #include "model/dynamo_json.h"
 #include "ports/clock.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::api_testing {
 
+using support::TempDir;
+
 using model::AttributeValue;
 using model::Item;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "cartflow-api-XXXXXX").string();
-    char* made = ::mkdtemp(templ.data());
-    path_ = made != nullptr ? made : templ;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 // Delegates to a real table; fails every call with `failure` while it is set.
 class FaultyTable final : public ports::Table {

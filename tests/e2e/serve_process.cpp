@@ -88,19 +88,6 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                        "/cartflow-e2e-XXXXXX";
-  if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  if (path_.empty()) return;
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 CommandResult run_cartflow(const std::string& dir, const std::vector<std::string>& args,
                            std::chrono::seconds timeout) {
   CommandResult result;

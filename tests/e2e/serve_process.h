@@ -15,21 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.h"
+
 namespace cartflow::e2e {
 
-// A fresh temporary folder, removed with its content on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using support::TempDir;
 
 struct CommandResult {
   int exit_code = -1;  // -1: did not finish within the timeout (then killed) or did not start

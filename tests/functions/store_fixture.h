@@ -33,30 +33,14 @@
 #include "functions/logging.h"
 #include "model/dynamo_json.h"
 #include "ports/clock.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::functions::testing {
 
+using support::TempDir;
+
 using model::AttributeValue;
 using model::Item;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "cartflow-fn-XXXXXX").string();
-    char* made = ::mkdtemp(templ.data());
-    path_ = made != nullptr ? made : templ;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 // The app's table (keys, GSIs, stream NEW_IMAGE), as the API handler expects it.
 inline ports::TableDescription app_table_description() {

@@ -24,28 +24,11 @@
 #include "events/sqs.h"
 #include "functions/handler.h"
 #include "ports/clock.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::platform::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "cartflow-esm-XXXXXX").string();
-    char* made = ::mkdtemp(templ.data());
-    path_ = made != nullptr ? made : templ;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using support::TempDir;
 
 // One record as the handler saw it.
 struct Seen {
