@@ -29,6 +29,7 @@
 #include "functions/api_table.h"
 #include "model/dynamo_json.h"
 #include "ports/clock.h"
+#include "support/embedded_store.h"
 #include "support/temp_dir.h"
 
 namespace cartflow::api_testing {
@@ -189,11 +190,8 @@ struct Dump {
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = embedded::Database::open(embedded::DatabaseOptions{dir_.file("api.db"), false, 2});
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(*db);
-    table_ = std::make_unique<embedded::SqliteTable>(
-        *db_, functions::table_description("cartflow"), clock_);
+    auto opened = store_.open({.file = "api.db", .table = functions::table_description("cartflow")});
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
     faulty_ = std::make_unique<FaultyTable>(*table_);
     handler_ = std::make_unique<functions::ApiHandler>(*faulty_, clock_);
   }
@@ -278,10 +276,11 @@ class ApiTest : public ::testing::Test {
     return r.ok() ? *r : std::nullopt;
   }
 
-  TempDir dir_;
-  ports::ManualClock clock_{1'714'564'800'000};  // 2024-05-01T12:00:00.000Z
-  std::unique_ptr<embedded::Database> db_;
-  std::unique_ptr<embedded::SqliteTable> table_;
+  support::EmbeddedStore store_{1'714'564'800'000};  // 2024-05-01T12:00:00.000Z
+  // Short names for the parts of store_ the tests use.
+  ports::ManualClock& clock_ = store_.clock;
+  std::unique_ptr<embedded::Database>& db_ = store_.db;
+  std::unique_ptr<embedded::SqliteTable>& table_ = store_.table;
   std::unique_ptr<FaultyTable> faulty_;
   std::unique_ptr<functions::ApiHandler> handler_;
 };

@@ -33,6 +33,7 @@
 #include "functions/logging.h"
 #include "model/dynamo_json.h"
 #include "ports/clock.h"
+#include "support/embedded_store.h"
 #include "support/temp_dir.h"
 
 namespace cartflow::functions::testing {
@@ -48,27 +49,17 @@ inline ports::TableDescription app_table_description() {
 }
 
 // Table, stream and queue on one SQLite file.
-struct Store {
+struct Store : support::EmbeddedStore {
   Store() {
-    auto opened = embedded::Database::open({dir.file("cartflow.db"), false, 2});
-    if (!opened.ok()) throw std::runtime_error(opened.error().message);
-    db = std::move(opened).value();
-    table = std::make_unique<embedded::SqliteTable>(*db, app_table_description(), clock);
-    stream = std::make_unique<embedded::SqliteChangeStream>(*db, "EcommerceAppTable", clock);
     embedded::QueueConfig config;
     config.name = "UpdateCartProductsSQS";
     config.visibility_timeout_seconds = 20;
-    auto q = embedded::SqliteQueue::open(*db, clock, config);
-    if (!q.ok()) throw std::runtime_error(q.error().message);
-    queue = std::move(q).value();
+    auto opened = open({.table = app_table_description(), .stream = true, .queues = {config}});
+    if (!opened.ok()) throw std::runtime_error(opened.error().message);
+    queue = queues.front().get();
   }
 
-  TempDir dir;
-  ports::ManualClock clock;
-  std::unique_ptr<embedded::Database> db;
-  std::unique_ptr<embedded::SqliteTable> table;
-  std::unique_ptr<embedded::SqliteChangeStream> stream;
-  std::unique_ptr<embedded::SqliteQueue> queue;
+  embedded::SqliteQueue* queue = nullptr;  // the one queue, owned by `queues`
 };
 
 // Logger + metrics capturing the lines.
