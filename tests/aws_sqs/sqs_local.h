@@ -6,15 +6,14 @@
 // kills it by pid when destroyed. Its JsonClient signs as service "sqs" with test credentials.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <memory>
 #include <string>
-#include <thread>
+#include <vector>
 
 #include "aws/sqs_queue.h"
 #include "dynamodb_local.h"  // free_port(), wait_for_peer(), stop_peer()
+#include "support/child_process.h"
 
 namespace cartflow::aws::testing {
 
@@ -26,23 +25,14 @@ class SqsLocal {
     port_ = free_port();
     std::string port = std::to_string(port_);
     std::string script = std::string(CARTFLOW_SOURCE_DIR) + "/tests/aws_sqs/sqs_server.mjs";
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::freopen("/dev/null", "w", stdout);
-      std::freopen("/dev/null", "w", stderr);
-      if (peer == SqsPeer::kLocalAwsSqs) {
-        ::execlp("node", "node", script.c_str(), port.c_str(), static_cast<char*>(nullptr));
-      } else {
-        ::execlp("moto_server", "moto_server", "-H", "127.0.0.1", "-p", port.c_str(),
-                 static_cast<char*>(nullptr));
-      }
-      std::_Exit(127);
-    }
+    std::vector<std::string> argv = {"node", script, port};
+    if (peer == SqsPeer::kMoto) argv = {"moto_server", "-H", "127.0.0.1", "-p", port};
+    pid_ = support::spawn_process(argv, {"/dev/null", "/dev/null"}, error_);
     http_ = std::make_unique<HttpClient>();
     creds_ = std::make_unique<StaticCredentialsProvider>(Credentials{"test", "test", "", std::nullopt});
     client_ = std::make_unique<JsonClient>(*http_, *creds_, ServiceEndpoint{url(), "us-east-1", "sqs"},
                                            sqs_protocol());
-    error_ = wait_for_peer(pid_, [&] { return client_->call("ListQueues", "{}").ok(); }, "the SQS emulator", url());
+    if (pid_ > 0) error_ = wait_for_peer(pid_, [&] { return client_->call("ListQueues", "{}").ok(); }, "the SQS emulator", url());
   }
   ~SqsLocal() {
     client_.reset();
