@@ -30,71 +30,17 @@
 #include "model/dynamo_json.h"
 #include "ports/clock.h"
 #include "support/embedded_store.h"
+#include "support/faulty_table.h"
 #include "support/temp_dir.h"
 
 namespace cartflow::api_testing {
 
+using support::FaultyTable;
+using support::TableOp;
 using support::TempDir;
 
 using model::AttributeValue;
 using model::Item;
-
-// Delegates to a real table; fails every call with `failure` while it is set.
-class FaultyTable final : public ports::Table {
- public:
-  explicit FaultyTable(ports::Table& inner) : inner_(inner) {}
-  std::optional<model::Error> failure;
-  // Runs once, just before the next transaction (to race a concurrent writer).
-  std::function<void()> before_transaction;
-
-  const ports::TableDescription& describe() const override { return inner_.describe(); }
-  model::Result<std::optional<Item>> get(const ports::GetRequest& r) override {
-    if (failure) return *failure;
-    return inner_.get(r);
-  }
-  model::Result<ports::WriteResult> put(const ports::PutRequest& r) override {
-    if (failure) return *failure;
-    return inner_.put(r);
-  }
-  model::Result<ports::WriteResult> update(const ports::UpdateRequest& r) override {
-    if (failure) return *failure;
-    return inner_.update(r);
-  }
-  model::Result<ports::WriteResult> remove(const ports::DeleteRequest& r) override {
-    if (failure) return *failure;
-    return inner_.remove(r);
-  }
-  model::Result<ports::QueryResult> query(const ports::QueryRequest& r) override {
-    if (failure) return *failure;
-    return inner_.query(r);
-  }
-  model::Result<ports::BatchGetResult> batch_get(const std::vector<Item>& keys) override {
-    if (failure) return *failure;
-    return inner_.batch_get(keys);
-  }
-  model::Result<ports::BatchWriteResult> batch_write(
-      const std::vector<ports::WriteRequest>& r) override {
-    if (failure) return *failure;
-    return inner_.batch_write(r);
-  }
-  model::Status transact_write(const std::vector<ports::TransactAction>& actions,
-                               const std::optional<std::string>& token) override {
-    if (before_transaction) {
-      auto hook = std::move(before_transaction);
-      before_transaction = nullptr;
-      hook();
-    }
-    ++transactions;
-    last_transaction_size = actions.size();
-    if (failure) return *failure;
-    return inner_.transact_write(actions, token);
-  }
-  std::atomic<int> transactions{0};
-  std::size_t last_transaction_size = 0;
-
- private:
-  ports::Table& inner_;
-};
 
 struct Response {
   int status = 0;
