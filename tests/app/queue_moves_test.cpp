@@ -5,15 +5,14 @@
 #include "queue_moves.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <functional>
 #include <set>
 
 #include "embedded/database.h"
 #include "embedded/sqlite_queue.h"
 #include "ports/clock.h"
+#include "support/embedded_store.h"
 #include "support/faulty_queue.h"
 
 namespace cartflow::app {
@@ -32,26 +31,13 @@ std::function<bool(std::size_t, std::size_t, const ports::SendEntry&)> reject_bo
 class QueueMovesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cartflow-moves-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = embedded::Database::open({.path = (dir_ / "q.db").string()});
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(db.value());
-    auto dlq = embedded::SqliteQueue::open(*db_, clock_, {.name = "dlq"});
-    ASSERT_TRUE(dlq.ok()) << dlq.error().message;
-    dlq_ = std::move(dlq.value());
-    auto queue = embedded::SqliteQueue::open(*db_, clock_, {.name = "orders"});
-    ASSERT_TRUE(queue.ok()) << queue.error().message;
-    queue_ = std::move(queue.value());
-  }
-  void TearDown() override {
-    queue_.reset();
-    dlq_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
+    auto opened = store_.open({.file = "q.db",
+                               .durable = true,
+                               .read_connections = 4,
+                               .queues = {{.name = "dlq"}, {.name = "orders"}}});
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    dlq_ = store_.queues[0].get();
+    queue_ = store_.queues[1].get();
   }
   void fill_dlq(int n) {
     for (int i = 0; i < n; ++i) {
@@ -77,11 +63,10 @@ class QueueMovesTest : public ::testing::Test {
   }
   MoveOptions fast() { return {.visibility_timeout_seconds = 60, .wait = std::chrono::milliseconds(0)}; }
 
-  std::filesystem::path dir_;
-  ports::ManualClock clock_;
-  std::unique_ptr<embedded::Database> db_;
-  std::unique_ptr<embedded::SqliteQueue> dlq_;
-  std::unique_ptr<embedded::SqliteQueue> queue_;
+  support::EmbeddedStore store_;
+  ports::ManualClock& clock_ = store_.clock;
+  embedded::SqliteQueue* dlq_ = nullptr;
+  embedded::SqliteQueue* queue_ = nullptr;
 };
 
 TEST_F(QueueMovesTest, MovesEveryMessageWithItsAttributes) {
