@@ -18,6 +18,7 @@
 #include "embedded/queue_schema.h"
 #include "embedded/sqlite_queue.h"
 #include "ports/clock.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::embedded {
 namespace {
@@ -25,23 +26,17 @@ namespace {
 constexpr int kReceiveIterations = 300;  // per thread; the queue is filled before timing
 const std::string kBody(200, 'x');
 
-std::string temp_dir() {
-  std::string templ = (std::filesystem::temp_directory_path() / "cartflow-bench-XXXXXX").string();
-  char* made = ::mkdtemp(templ.data());
-  if (made == nullptr) std::abort();
-  return made;
-}
-
 // One database and queue per benchmark run, made by thread 0 before the timed loop (the loop's
 // start is a barrier for all threads) and dropped after it.
 struct QueueRun {
-  std::string dir = temp_dir();
+  support::TempDir dir{"cartflow-bench"};
   ports::SystemClock clock;
   std::unique_ptr<Database> db;
   std::unique_ptr<SqliteQueue> queue;
 
   QueueRun() {
-    auto opened = Database::open({dir + "/bench.db", true, 8});
+    if (dir.path().empty()) std::abort();  // mkdtemp failed
+    auto opened = Database::open({dir.file("bench.db"), true, 8});
     if (!opened.ok()) std::abort();
     db = std::move(*opened);
     QueueConfig config;
@@ -54,7 +49,6 @@ struct QueueRun {
   ~QueueRun() {
     queue.reset();
     db.reset();
-    std::filesystem::remove_all(dir);
   }
   void fill(int messages) {
     for (int sent = 0; sent < messages; sent += 10) {
@@ -116,18 +110,18 @@ void BM_QueueReceiveDelete(benchmark::State& state) {
 
 // Raw SQLite: one connection per thread on a file with the queue schema.
 struct RawRun {
-  std::string dir = temp_dir();
-  std::string path = dir + "/raw.db";
+  support::TempDir dir{"cartflow-bench"};
+  std::string path = dir.file("raw.db");
   std::atomic<std::int64_t> next_nonce{0};
 
   RawRun() {
+    if (dir.path().empty()) std::abort();  // mkdtemp failed
     sqlite3* db = open();
     std::string ddl = std::string(kQueueSchemaV1) +
                       "INSERT INTO queues VALUES(1, 'bench', 43200, 345600, 0, 262144, NULL, NULL, 0);";
     if (sqlite3_exec(db, ddl.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) std::abort();
     sqlite3_close(db);
   }
-  ~RawRun() { std::filesystem::remove_all(dir); }
   sqlite3* open() const {
     sqlite3* db = nullptr;
     if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) std::abort();

@@ -20,6 +20,7 @@
 #include "embedded/database.h"
 #include "embedded/sqlite_table.h"
 #include "ports/clock.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::embedded {
 namespace {
@@ -27,13 +28,6 @@ namespace {
 constexpr int kPreloaded = 10'000;  // items for get/query, in partitions of 20
 constexpr int kPartition = 20;
 const std::string kPayload(200, 'x');
-
-std::string temp_dir() {
-  std::string templ = (std::filesystem::temp_directory_path() / "cartflow-bench-XXXXXX").string();
-  char* made = ::mkdtemp(templ.data());
-  if (made == nullptr) std::abort();
-  return made;
-}
 
 model::Item make_item(const std::string& pk, const std::string& sk) {
   return {{"PK", pk}, {"SK", sk}, {"status", "ORDERED"}, {"total", model::AttributeValue::integer(1250)},
@@ -43,14 +37,15 @@ model::Item make_item(const std::string& pk, const std::string& sk) {
 // One database + table per benchmark run, made by thread 0 before the timed loop (the loop's
 // start is a barrier for all threads) and dropped after it.
 struct TableRun {
-  std::string dir = temp_dir();
+  support::TempDir dir{"cartflow-bench"};
   ports::SystemClock clock;
   std::unique_ptr<Database> db;
   std::unique_ptr<SqliteTable> table;
   std::atomic<std::int64_t> next{0};
 
   explicit TableRun(bool durable) {
-    auto opened = Database::open({dir + "/bench.db", durable, 8});
+    if (dir.path().empty()) std::abort();  // mkdtemp failed
+    auto opened = Database::open({dir.file("bench.db"), durable, 8});
     if (!opened.ok()) std::abort();
     db = std::move(*opened);
     ports::TableDescription d{"bench", {"PK", std::string("SK")}, {}, ports::StreamViewType::kNewAndOldImages};
@@ -60,7 +55,6 @@ struct TableRun {
   ~TableRun() {
     table.reset();
     db.reset();
-    std::filesystem::remove_all(dir);
   }
   void preload() {
     for (int i = 0; i < kPreloaded; i += 25) {
@@ -159,17 +153,17 @@ void run_table(benchmark::State& state, Op op, bool durable = true) {
 
 // ---- raw SQLite: the same row shape, same pragmas, one connection per thread ----------------
 struct RawRun {
-  std::string dir = temp_dir();
-  std::string path = dir + "/raw.db";
+  support::TempDir dir{"cartflow-bench"};
+  std::string path = dir.file("raw.db");
   std::atomic<std::int64_t> next{0};
   bool durable = true;
   explicit RawRun(bool durable_writes) : durable(durable_writes) {
+    if (dir.path().empty()) std::abort();  // mkdtemp failed
     sqlite3* db = open();
     exec(db, "CREATE TABLE items(tbl TEXT NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, item BLOB NOT NULL,"
              " PRIMARY KEY (tbl, pk, sk)) WITHOUT ROWID");
     sqlite3_close(db);
   }
-  ~RawRun() { std::filesystem::remove_all(dir); }
   sqlite3* open() const {
     sqlite3* db = nullptr;
     if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) std::abort();

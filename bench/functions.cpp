@@ -21,6 +21,7 @@
 #include "functions/update_cart_status.h"
 #include "model/dynamo_json.h"
 #include "model/expression.h"
+#include "support/memory_table.h"
 
 namespace {
 
@@ -33,64 +34,7 @@ namespace functions = cartflow::functions;
 namespace events = cartflow::events;
 namespace model = cartflow::model;
 
-// A table in a std::map: get, put and conditional update with DynamoDB semantics (conditions
-// and updates evaluated by the model); the rest is not needed by the handlers measured here.
-class MemoryTable final : public ports::Table {
- public:
-  MemoryTable() { description_.keys = {"PK", std::string("SK")}; }
-  const ports::TableDescription& describe() const override { return description_; }
-  Result<std::optional<Item>> get(const ports::GetRequest& r) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = items_.find(key_of(r.key));
-    if (it == items_.end()) return std::optional<Item>();
-    return std::optional<Item>(it->second);
-  }
-  Result<ports::WriteResult> put(const ports::PutRequest& r) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    items_[key_of(r.item)] = r.item;
-    return ports::WriteResult{};
-  }
-  // Evaluates the condition on the stored item and applies the update in place (model::apply
-  // leaves the item unchanged when it fails), as a store would: no copy of the item.
-  Result<ports::WriteResult> update(const ports::UpdateRequest& r) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = items_.find(key_of(r.key));
-    if (r.condition) {
-      auto ok = model::evaluate(*r.condition, it == items_.end() ? empty_ : it->second);
-      if (!ok.ok()) return ok.error();
-      if (!*ok) return Error::condition_failed("The conditional request failed");
-    }
-    const bool created = it == items_.end();
-    if (created) it = items_.emplace(key_of(r.key), r.key).first;
-    if (auto s = model::apply(r.update, it->second); !s.ok()) {
-      if (created) items_.erase(it);
-      return s.error();
-    }
-    return ports::WriteResult{};
-  }
-  Result<ports::WriteResult> remove(const ports::DeleteRequest&) override { return unsupported(); }
-  Result<ports::QueryResult> query(const ports::QueryRequest&) override { return unsupported(); }
-  Result<ports::BatchGetResult> batch_get(const std::vector<Item>&) override {
-    return unsupported();
-  }
-  Result<ports::BatchWriteResult> batch_write(const std::vector<ports::WriteRequest>&) override {
-    return unsupported();
-  }
-  model::Status transact_write(const std::vector<ports::TransactAction>&,
-                               const std::optional<std::string>&) override {
-    return unsupported();
-  }
-
- private:
-  static Error unsupported() { return Error::internal("not supported by MemoryTable"); }
-  static std::pair<std::string, std::string> key_of(const Item& item) {
-    return {*item.at("PK").as_s(), *item.at("SK").as_s()};
-  }
-  ports::TableDescription description_;
-  const Item empty_;
-  std::mutex mutex_;
-  std::map<std::pair<std::string, std::string>, Item> items_;
-};
+using cartflow::support::MemoryTable;
 
 // A queue that accepts every entry and forgets it (only counts).
 class NullQueue final : public ports::Queue {

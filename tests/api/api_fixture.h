@@ -29,87 +29,18 @@
 #include "functions/api_table.h"
 #include "model/dynamo_json.h"
 #include "ports/clock.h"
+#include "support/embedded_store.h"
+#include "support/faulty_table.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::api_testing {
 
+using support::FaultyTable;
+using support::TableOp;
+using support::TempDir;
+
 using model::AttributeValue;
 using model::Item;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "cartflow-api-XXXXXX").string();
-    char* made = ::mkdtemp(templ.data());
-    path_ = made != nullptr ? made : templ;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-// Delegates to a real table; fails every call with `failure` while it is set.
-class FaultyTable final : public ports::Table {
- public:
-  explicit FaultyTable(ports::Table& inner) : inner_(inner) {}
-  std::optional<model::Error> failure;
-  // Runs once, just before the next transaction (to race a concurrent writer).
-  std::function<void()> before_transaction;
-
-  const ports::TableDescription& describe() const override { return inner_.describe(); }
-  model::Result<std::optional<Item>> get(const ports::GetRequest& r) override {
-    if (failure) return *failure;
-    return inner_.get(r);
-  }
-  model::Result<ports::WriteResult> put(const ports::PutRequest& r) override {
-    if (failure) return *failure;
-    return inner_.put(r);
-  }
-  model::Result<ports::WriteResult> update(const ports::UpdateRequest& r) override {
-    if (failure) return *failure;
-    return inner_.update(r);
-  }
-  model::Result<ports::WriteResult> remove(const ports::DeleteRequest& r) override {
-    if (failure) return *failure;
-    return inner_.remove(r);
-  }
-  model::Result<ports::QueryResult> query(const ports::QueryRequest& r) override {
-    if (failure) return *failure;
-    return inner_.query(r);
-  }
-  model::Result<ports::BatchGetResult> batch_get(const std::vector<Item>& keys) override {
-    if (failure) return *failure;
-    return inner_.batch_get(keys);
-  }
-  model::Result<ports::BatchWriteResult> batch_write(
-      const std::vector<ports::WriteRequest>& r) override {
-    if (failure) return *failure;
-    return inner_.batch_write(r);
-  }
-  model::Status transact_write(const std::vector<ports::TransactAction>& actions,
-                               const std::optional<std::string>& token) override {
-    if (before_transaction) {
-      auto hook = std::move(before_transaction);
-      before_transaction = nullptr;
-      hook();
-    }
-    ++transactions;
-    last_transaction_size = actions.size();
-    if (failure) return *failure;
-    return inner_.transact_write(actions, token);
-  }
-  std::atomic<int> transactions{0};
-  std::size_t last_transaction_size = 0;
-
- private:
-  ports::Table& inner_;
-};
 
 struct Response {
   int status = 0;
@@ -205,11 +136,8 @@ struct Dump {
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = embedded::Database::open(embedded::DatabaseOptions{dir_.file("api.db"), false, 2});
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(*db);
-    table_ = std::make_unique<embedded::SqliteTable>(
-        *db_, functions::table_description("cartflow"), clock_);
+    auto opened = store_.open({.file = "api.db", .table = functions::table_description("cartflow")});
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
     faulty_ = std::make_unique<FaultyTable>(*table_);
     handler_ = std::make_unique<functions::ApiHandler>(*faulty_, clock_);
   }
@@ -294,10 +222,11 @@ class ApiTest : public ::testing::Test {
     return r.ok() ? *r : std::nullopt;
   }
 
-  TempDir dir_;
-  ports::ManualClock clock_{1'714'564'800'000};  // 2024-05-01T12:00:00.000Z
-  std::unique_ptr<embedded::Database> db_;
-  std::unique_ptr<embedded::SqliteTable> table_;
+  support::EmbeddedStore store_{1'714'564'800'000};  // 2024-05-01T12:00:00.000Z
+  // Short names for the parts of store_ the tests use.
+  ports::ManualClock& clock_ = store_.clock;
+  std::unique_ptr<embedded::Database>& db_ = store_.db;
+  std::unique_ptr<embedded::SqliteTable>& table_ = store_.table;
   std::unique_ptr<FaultyTable> faulty_;
   std::unique_ptr<functions::ApiHandler> handler_;
 };

@@ -35,7 +35,7 @@ TEST_F(IdempotencyTest, RecordIsWrittenInTheOrderTransaction) {
   add("u1", ids_[0], 2);
   auto r = post("/order", R"({"user_id":"u1"})", {{"Idempotency-Key", "k1"}});
   ASSERT_EQ(r.status, 201);
-  EXPECT_EQ(faulty_->last_transaction_size, 1u + 1u + 1u + 1u);
+  EXPECT_EQ(faulty_->last_transaction_size(), 1u + 1u + 1u + 1u);
   auto record = stored("IDEMPOTENCY#k1", "IDEMPOTENCY#k1");
   ASSERT_TRUE(record.has_value());
   EXPECT_EQ(record->at("expires_at").as_n()->to_int64().value(), 1'714'564'800 + 24 * 3600);
@@ -108,7 +108,7 @@ TEST_F(IdempotencyTest, ConcurrentDuplicateLosesToTheFirstAndReplays) {
   std::string body = R"({"user_id":"u1","order_items":[")" + ids_[0] + "\"]}";
   Response winner;
   // While the first request is between its read and its transaction, a duplicate commits.
-  faulty_->before_transaction = [&] { winner = post("/order", body, key); };
+  faulty_->before_next(TableOp::kTransactWrite, [&] { winner = post("/order", body, key); });
   auto loser = post("/order", body, key);
   ASSERT_EQ(winner.status, 201) << winner.raw.body;
   // The loser's claim and its record both fail; it answers with the winner's response.

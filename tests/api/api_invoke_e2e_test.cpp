@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The reference workshop's flow through `cartflow invoke api --event FILE --db PATH`, one
 // process per event, as `sam local invoke` would run it; every response is checked.
-#include <cstdio>
+#include <chrono>
 #include <fstream>
 
 #include <gtest/gtest.h>
 
 #include "api_fixture.h"
+#include "support/child_process.h"
 #include "workshop_events.h"
 
 namespace cartflow::api_testing {
@@ -18,17 +19,12 @@ class InvokeE2e : public ::testing::Test {
   Response invoke(const std::string& event) {
     std::string file = dir_.file("event-" + std::to_string(++count_) + ".json");
     std::ofstream(file) << event;
-    std::string command = std::string(CARTFLOW_BIN) + " invoke api --event " + file + " --db " +
-                          dir_.file("cartflow.db") + " 2>" + dir_.file("stderr.txt");
-    FILE* pipe = ::popen(command.c_str(), "r");
-    EXPECT_NE(pipe, nullptr);
-    std::string out;
-    char buf[4096];
-    for (std::size_t n; pipe != nullptr && (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) {
-      out.append(buf, n);
-    }
-    int status = pipe != nullptr ? ::pclose(pipe) : -1;
-    EXPECT_EQ(status, 0) << out;
+    support::CommandResult run = support::run_command(
+        {CARTFLOW_BIN, "invoke", "api", "--event", file, "--db", dir_.file("cartflow.db")},
+        {dir_.file("stdout.txt"), dir_.file("stderr.txt")}, std::chrono::seconds(120));
+    EXPECT_TRUE(run.started) << run.err;
+    const std::string& out = run.out;
+    EXPECT_EQ(run.exit_code, 0) << out;
     Response r;
     auto parsed = events::parse_api_gateway_response(out);
     EXPECT_TRUE(parsed.ok()) << out;

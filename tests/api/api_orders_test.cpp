@@ -21,11 +21,11 @@ TEST_F(OrderTest, PlacesWholeCartInOneTransaction) {
   add("u1", ids_[0], 2);
   add("u1", ids_[1], 1);
   std::int64_t expected = 2 * price_of(ids_[0]) + price_of(ids_[1]);
-  int transactions = faulty_->transactions;
+  int transactions = faulty_->calls(TableOp::kTransactWrite);
   auto r = post("/order", R"({"user_id":"u1","order_total":)" + std::to_string(expected) + "}");
   ASSERT_EQ(r.status, 201) << r.raw.body;
-  EXPECT_EQ(faulty_->transactions - transactions, 1);
-  EXPECT_EQ(faulty_->last_transaction_size, 1u + 2u + 2u);  // order, 2 lines, 2 claims
+  EXPECT_EQ(faulty_->calls(TableOp::kTransactWrite) - transactions, 1);
+  EXPECT_EQ(faulty_->last_transaction_size(), 1u + 2u + 2u);  // order, 2 lines, 2 claims
   EXPECT_EQ(r.str("message"), "order placed successfully");
   std::string order_id = r.str("order_id");
   EXPECT_TRUE(std::regex_match(order_id, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
@@ -130,7 +130,7 @@ TEST_F(OrderTest, ProductRemovedFromCatalogIs422) {
 TEST_F(OrderTest, CartChangedDuringPlacementIs409AndNothingWritten) {
   add("u1", ids_[0], 1);
   Dump before;
-  faulty_->before_transaction = [&] {
+  faulty_->before_next(TableOp::kTransactWrite, [&] {
     // A concurrent POST /cart replaces the item (new addedOn) between read and write.
     clock_.advance_ms(5);
     Item fresh{{"PK", "USER#u1"}, {"SK", "PRODUCT#" + ids_[0]}, {"userId", "u1"},
@@ -138,7 +138,7 @@ TEST_F(OrderTest, CartChangedDuringPlacementIs409AndNothingWritten) {
                {"cartProductStatus", "PENDING"}, {"addedOn", "2024-05-01T12:00:00.005Z"}};
     ASSERT_TRUE(table_->put(ports::PutRequest{fresh, std::nullopt}).ok());
     before = dump();
-  };
+  });
   auto r = post("/order", R"({"user_id":"u1"})");
   EXPECT_EQ(r.status, 409) << r.raw.body;
   EXPECT_EQ(r.str("code"), "CART_CHANGED");
@@ -223,10 +223,10 @@ TEST_F(OrderTest, CancelReleasesTheClaimedCartItemsInTheSameTransaction) {
   EXPECT_TRUE(get("/cart/u1").list("cart_items").empty());
   clock_.advance_ms(1000);
 
-  int transactions = faulty_->transactions;
+  int transactions = faulty_->calls(TableOp::kTransactWrite);
   ASSERT_EQ(post("/orders/" + id + "/cancel", std::nullopt).status, 200);
-  EXPECT_EQ(faulty_->transactions - transactions, 1);
-  EXPECT_EQ(faulty_->last_transaction_size, 1u + 2u);  // the order and two releases
+  EXPECT_EQ(faulty_->calls(TableOp::kTransactWrite) - transactions, 1);
+  EXPECT_EQ(faulty_->last_transaction_size(), 1u + 2u);  // the order and two releases
   for (const auto& product : {ids_[0], ids_[1]}) {
     auto item = stored("USER#u1", "PRODUCT#" + product);
     ASSERT_TRUE(item.has_value());
@@ -253,7 +253,7 @@ TEST_F(OrderTest, CancelLeavesAProductReAddedSinceTheOrderAlone) {
   ASSERT_EQ(add("u1", ids_[0], 3).status, 200);  // a new incarnation, not claimed
   auto before = stored("USER#u1", "PRODUCT#" + ids_[0]);
   ASSERT_EQ(post("/orders/" + id + "/cancel", std::nullopt).status, 200);
-  EXPECT_EQ(faulty_->last_transaction_size, 1u);  // the order only
+  EXPECT_EQ(faulty_->last_transaction_size(), 1u);  // the order only
   EXPECT_EQ(stored("USER#u1", "PRODUCT#" + ids_[0]), before);
   EXPECT_EQ(get("/orders/" + id).str("order_status"), "CANCELLED");
 }

@@ -176,7 +176,7 @@ TEST_F(ApiTest, Base64BodyIsDecoded) {
 }
 
 TEST_F(ApiTest, StoreFailureIs500WithRequestIdAndNoDetail) {
-  faulty_->failure = model::Error::internal("sqlite: disk image is malformed at page 7");
+  faulty_->fail_all(model::Error::internal("sqlite: disk image is malformed at page 7"));
   auto r = get("/products");
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.str("code"), "INTERNAL_ERROR");
@@ -187,7 +187,7 @@ TEST_F(ApiTest, StoreFailureIs500WithRequestIdAndNoDetail) {
 }
 
 TEST_F(ApiTest, ThrottlingIs503WithRetryAfter) {
-  faulty_->failure = model::Error::throttled("slow down");
+  faulty_->fail_all(model::Error::throttled("slow down"));
   auto r = get("/cart/u1");
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(r.str("code"), "SERVICE_UNAVAILABLE");

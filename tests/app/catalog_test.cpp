@@ -2,13 +2,12 @@
 // load_catalog: validates every entry before writing any, and loads idempotently.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "domain/sample_catalog.h"
 #include "embedded/database.h"
 #include "embedded/sqlite_table.h"
 #include "functions/api_table.h"
 #include "functions/catalog.h"
+#include "support/embedded_store.h"
 
 namespace cartflow::functions {
 namespace {
@@ -16,15 +15,9 @@ namespace {
 class CatalogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cartflow-catalog-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = embedded::Database::open({.path = (dir_ / "c.db").string()});
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(db.value());
-    table_ = std::make_unique<embedded::SqliteTable>(*db_, table_description("T"), clock_);
+    auto opened = store_.open(
+        {.file = "c.db", .durable = true, .read_connections = 4, .table = table_description("T")});
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
   }
   std::size_t product_count() {
     ports::QueryRequest q{.key_condition = model::KeyCondition::hash("PK", "PRODUCT")};
@@ -32,10 +25,8 @@ class CatalogTest : public ::testing::Test {
     EXPECT_TRUE(r.ok());
     return r.ok() ? r->items.size() : 0;
   }
-  std::filesystem::path dir_;
-  ports::ManualClock clock_;
-  std::unique_ptr<embedded::Database> db_;
-  std::unique_ptr<embedded::SqliteTable> table_;
+  support::EmbeddedStore store_;
+  std::unique_ptr<embedded::SqliteTable>& table_ = store_.table;
 };
 
 TEST_F(CatalogTest, LoadsTheSampleTwiceWithTheSameResult) {

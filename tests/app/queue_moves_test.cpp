@@ -5,85 +5,39 @@
 #include "queue_moves.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
+#include <functional>
 #include <set>
 
 #include "embedded/database.h"
 #include "embedded/sqlite_queue.h"
 #include "ports/clock.h"
+#include "support/embedded_store.h"
+#include "support/faulty_queue.h"
 
 namespace cartflow::app {
 namespace {
 
-// A queue that forwards to another and fails on demand, as a network or a crash would.
-class FailingQueue final : public ports::Queue {
- public:
-  explicit FailingQueue(ports::Queue& inner) : inner_(inner) {}
-  bool fail_removes = false;
-  std::set<std::string> reject_bodies;  // send_batch fails these entries
+using support::FaultyQueue;
 
-  const std::string& name() const override { return inner_.name(); }
-  model::Result<ports::SendSuccess> send(const ports::SendEntry& e) override { return inner_.send(e); }
-  model::Result<ports::SendBatchResult> send_batch(const std::vector<ports::SendEntry>& entries) override {
-    std::vector<ports::SendEntry> kept;
-    ports::SendBatchResult out;
-    for (const auto& e : entries) {
-      if (reject_bodies.contains(e.body)) {
-        out.failed.push_back({e.id, "InternalError", "injected", false});
-      } else {
-        kept.push_back(e);
-      }
-    }
-    if (kept.empty()) return out;
-    auto sent = inner_.send_batch(kept);
-    if (!sent.ok()) return sent;
-    for (auto& s : sent->successful) out.successful.push_back(s);
-    for (auto& f : sent->failed) out.failed.push_back(f);
-    return out;
-  }
-  model::Result<std::vector<ports::Message>> receive(const ports::ReceiveRequest& r) override {
-    return inner_.receive(r);
-  }
-  model::Status remove(const std::string& h) override { return inner_.remove(h); }
-  model::Result<ports::DeleteBatchResult> remove_batch(const std::vector<ports::DeleteEntry>& e) override {
-    if (fail_removes) return model::Error::unavailable("injected: connection reset");
-    return inner_.remove_batch(e);
-  }
-  model::Status change_visibility(const std::string& h, int t) override {
-    return inner_.change_visibility(h, t);
-  }
-  model::Result<ports::QueueCounts> counts() override { return inner_.counts(); }
-  model::Status purge() override { return inner_.purge(); }
-
- private:
-  ports::Queue& inner_;
-};
+// Fails, in send_batch, the entries whose body is in `bodies`.
+std::function<bool(std::size_t, std::size_t, const ports::SendEntry&)> reject_bodies(
+    std::set<std::string> bodies) {
+  return [bodies = std::move(bodies)](std::size_t, std::size_t, const ports::SendEntry& e) {
+    return bodies.contains(e.body);
+  };
+}
 
 class QueueMovesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cartflow-moves-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = embedded::Database::open({.path = (dir_ / "q.db").string()});
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(db.value());
-    auto dlq = embedded::SqliteQueue::open(*db_, clock_, {.name = "dlq"});
-    ASSERT_TRUE(dlq.ok()) << dlq.error().message;
-    dlq_ = std::move(dlq.value());
-    auto queue = embedded::SqliteQueue::open(*db_, clock_, {.name = "orders"});
-    ASSERT_TRUE(queue.ok()) << queue.error().message;
-    queue_ = std::move(queue.value());
-  }
-  void TearDown() override {
-    queue_.reset();
-    dlq_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
+    auto opened = store_.open({.file = "q.db",
+                               .durable = true,
+                               .read_connections = 4,
+                               .queues = {{.name = "dlq"}, {.name = "orders"}}});
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    dlq_ = store_.queues[0].get();
+    queue_ = store_.queues[1].get();
   }
   void fill_dlq(int n) {
     for (int i = 0; i < n; ++i) {
@@ -109,11 +63,10 @@ class QueueMovesTest : public ::testing::Test {
   }
   MoveOptions fast() { return {.visibility_timeout_seconds = 60, .wait = std::chrono::milliseconds(0)}; }
 
-  std::filesystem::path dir_;
-  ports::ManualClock clock_;
-  std::unique_ptr<embedded::Database> db_;
-  std::unique_ptr<embedded::SqliteQueue> dlq_;
-  std::unique_ptr<embedded::SqliteQueue> queue_;
+  support::EmbeddedStore store_;
+  ports::ManualClock& clock_ = store_.clock;
+  embedded::SqliteQueue* dlq_ = nullptr;
+  embedded::SqliteQueue* queue_ = nullptr;
 };
 
 TEST_F(QueueMovesTest, MovesEveryMessageWithItsAttributes) {
@@ -139,8 +92,8 @@ TEST_F(QueueMovesTest, MovesEveryMessageWithItsAttributes) {
 
 TEST_F(QueueMovesTest, AFailedDeleteLeavesADuplicateNeverALoss) {
   fill_dlq(5);
-  FailingQueue from(*dlq_);
-  from.fail_removes = true;
+  FaultyQueue from(*dlq_);
+  from.remove_batch_fault = model::Error::unavailable("injected: connection reset");
   auto moved = move_messages(from, *queue_, fast());
   ASSERT_FALSE(moved.ok());
   EXPECT_NE(moved.error().message.find("delivered twice"), std::string::npos) << moved.error().message;
@@ -153,8 +106,8 @@ TEST_F(QueueMovesTest, AFailedDeleteLeavesADuplicateNeverALoss) {
 
 TEST_F(QueueMovesTest, AMessageThatCannotBeSentStaysInTheSource) {
   fill_dlq(4);
-  FailingQueue to(*queue_);
-  to.reject_bodies = {"m2"};
+  FaultyQueue to(*queue_);
+  to.entry_fault = reject_bodies({"m2"});
   auto moved = move_messages(*dlq_, to, fast());
   ASSERT_TRUE(moved.ok()) << moved.error().message;
   EXPECT_EQ(moved->moved, 3);

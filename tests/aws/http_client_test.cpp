@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "local_server.h"
+#include "support/child_process.h"
 
 namespace cartflow::aws {
 namespace {
@@ -215,24 +216,13 @@ class TlsServer {
                       cert() + " >/dev/null 2>&1";
     if (std::system(cmd.c_str()) != 0) return;
     { LocalServer probe([](const LocalRequest&) { return LocalResponse{}; }); port_ = probe.port(); }
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::string accept = "127.0.0.1:" + std::to_string(port_);
-      std::string key = dir_ + "/key.pem";
-      std::freopen("/dev/null", "w", stdout);
-      std::freopen("/dev/null", "w", stderr);
-      ::execlp("openssl", "openssl", "s_server", "-accept", accept.c_str(), "-cert", cert().c_str(),
-               "-key", key.c_str(), "-www", static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
+    std::string error;
+    pid_ = support::spawn_process({"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port_),
+                                   "-cert", cert(), "-key", dir_ + "/key.pem", "-www"},
+                                  {"/dev/null", "/dev/null"}, error);
     for (int i = 0; i < 200 && !ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
-  ~TlsServer() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
+  ~TlsServer() { support::stop_process(pid_, SIGTERM); }
   bool skipped() const { return pid_ <= 0 || !ready(); }
   std::string cert() const { return dir_ + "/cert.pem"; }
   int port() const { return port_; }

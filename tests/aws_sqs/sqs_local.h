@@ -3,65 +3,29 @@
 
 // SqsLocal: starts an SQS emulator on 127.0.0.1 with a free port -- local-aws-sqs (pinned in
 // tests/peers, through sqs_server.mjs) or moto_server -- waits until it answers ListQueues, and
-// kills it by pid when destroyed. Its JsonClient signs as service "sqs" with test credentials.
+// kills it by pid when destroyed (an AwsPeer). Its JsonClient signs as service "sqs" with test credentials.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <memory>
 #include <string>
-#include <thread>
+#include <vector>
 
 #include "aws/sqs_queue.h"
-#include "dynamodb_local.h"  // free_port(), wait_for_peer(), stop_peer()
+#include "aws_peer.h"
 
 namespace cartflow::aws::testing {
 
 enum class SqsPeer { kLocalAwsSqs, kMoto };
 
-class SqsLocal {
+class SqsLocal : public AwsPeer {
  public:
   explicit SqsLocal(SqsPeer peer) {
-    port_ = free_port();
-    std::string port = std::to_string(port_);
-    std::string script = std::string(CARTFLOW_SOURCE_DIR) + "/tests/aws_sqs/sqs_server.mjs";
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::freopen("/dev/null", "w", stdout);
-      std::freopen("/dev/null", "w", stderr);
-      if (peer == SqsPeer::kLocalAwsSqs) {
-        ::execlp("node", "node", script.c_str(), port.c_str(), static_cast<char*>(nullptr));
-      } else {
-        ::execlp("moto_server", "moto_server", "-H", "127.0.0.1", "-p", port.c_str(),
-                 static_cast<char*>(nullptr));
-      }
-      std::_Exit(127);
-    }
-    http_ = std::make_unique<HttpClient>();
-    creds_ = std::make_unique<StaticCredentialsProvider>(Credentials{"test", "test", "", std::nullopt});
-    client_ = std::make_unique<JsonClient>(*http_, *creds_, ServiceEndpoint{url(), "us-east-1", "sqs"},
-                                           sqs_protocol());
-    error_ = wait_for_peer(pid_, [&] { return client_->call("ListQueues", "{}").ok(); }, "the SQS emulator", url());
+    std::vector<std::string> argv = {
+        "node", std::string(CARTFLOW_SOURCE_DIR) + "/tests/aws_sqs/sqs_server.mjs", port()};
+    if (peer == SqsPeer::kMoto) argv = {"moto_server", "-H", "127.0.0.1", "-p", port()};
+    start(argv, {"/dev/null", "/dev/null"}, "sqs", sqs_protocol(), "ListQueues",
+          "the SQS emulator");
   }
-  ~SqsLocal() {
-    client_.reset();
-    stop_peer(pid_);
-  }
-  SqsLocal(const SqsLocal&) = delete;
-  SqsLocal& operator=(const SqsLocal&) = delete;
-
-  const std::string& error() const { return error_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  JsonClient& client() { return *client_; }
-
- private:
-  int port_ = 0;
-  pid_t pid_ = -1;
-  std::string error_;
-  std::unique_ptr<HttpClient> http_;
-  std::unique_ptr<StaticCredentialsProvider> creds_;
-  std::unique_ptr<JsonClient> client_;
 };
 
 }  // namespace cartflow::aws::testing

@@ -1,22 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "serve_process.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
-
-extern char** environ;
 
 namespace cartflow::e2e {
 
@@ -31,96 +21,17 @@ pid_t spawn_cartflow(const std::vector<std::string>& args, const std::string& ou
                      const std::string& err_path, std::string& error) {
   std::vector<std::string> all = {CARTFLOW_BINARY};
   all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  // The child must not inherit a blocked or ignored SIGTERM/SIGPIPE from the test process.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none;
-  sigemptyset(&none);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  sigaddset(&defaults, SIGTERM);
-  sigaddset(&defaults, SIGINT);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) {
-    error = std::string("posix_spawn ") + CARTFLOW_BINARY + ": " + std::strerror(rc);
-    return -1;
-  }
-  return pid;
-}
-
-// waitpid with a deadline; the wait status, or -1 on timeout.
-int wait_with_timeout(pid_t pid, std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    int status = 0;
-    const pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) return status;
-    if (r < 0 && errno != EINTR) return 0;  // already reaped
-    if (Clock::now() >= deadline) return -1;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  return support::spawn_process(all, {out_path, err_path}, error);
 }
 
 }  // namespace
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                        "/cartflow-e2e-XXXXXX";
-  if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  if (path_.empty()) return;
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 CommandResult run_cartflow(const std::string& dir, const std::vector<std::string>& args,
                            std::chrono::seconds timeout) {
-  CommandResult result;
   const std::string stem = dir + "/cmd-" + std::to_string(g_sequence++);
-  std::string error;
-  const pid_t pid = spawn_cartflow(args, stem + ".out", stem + ".err", error);
-  if (pid < 0) {
-    result.err = error;
-    return result;
-  }
-  int status = wait_with_timeout(pid, timeout);
-  if (status == -1) {
-    ::kill(pid, SIGKILL);
-    wait_with_timeout(pid, std::chrono::seconds(10));
-  } else if (WIFEXITED(status)) {
-    result.exit_code = WEXITSTATUS(status);
-  }
-  result.out = read_file(stem + ".out");
-  result.err = read_file(stem + ".err");
-  return result;
+  std::vector<std::string> all = {CARTFLOW_BINARY};
+  all.insert(all.end(), args.begin(), args.end());
+  return support::run_command(all, {stem + ".out", stem + ".err"}, timeout);
 }
 
 CreatedKey create_key(const std::string& dir, const std::string& db,
@@ -196,7 +107,7 @@ ServeProcess::~ServeProcess() {
 std::string ServeProcess::log() const { return read_file(err_path_); }
 
 int ServeProcess::wait_exit(std::chrono::milliseconds timeout) {
-  const int status = wait_with_timeout(pid_, timeout);
+  const int status = support::wait_with_timeout(pid_, timeout);
   if (status != -1) pid_ = -1;
   return status;
 }

@@ -15,27 +15,14 @@
 #include <string>
 #include <vector>
 
+#include "support/child_process.h"
+#include "support/temp_dir.h"
+
 namespace cartflow::e2e {
 
-// A fresh temporary folder, removed with its content on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-struct CommandResult {
-  int exit_code = -1;  // -1: did not finish within the timeout (then killed) or did not start
-  std::string out;
-  std::string err;
-};
+using support::CommandResult;  // exit_code -1: did not finish in time (killed) or did not start
+using support::read_file;
+using support::TempDir;
 
 // Runs `cartflow args...` to completion (killed after `timeout`), capturing stdout and stderr
 // through files in `dir`.
@@ -89,8 +76,5 @@ class ServeProcess {
   std::string out_path_;
   std::string err_path_;
 };
-
-// The content of a file ("" when it cannot be read).
-std::string read_file(const std::string& path);
 
 }  // namespace cartflow::e2e

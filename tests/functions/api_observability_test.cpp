@@ -105,7 +105,7 @@ TEST(ApiObservability, ServeDoorLogsOneLineAndNothingBelowItsLevel) {
 TEST(ApiObservability, StoreFailureIsAnErrorLineWithTheCorrelationId) {
   Store store;
   FaultyTable faulty(*store.table);
-  faulty.fail_gets_of("PRODUCT", "PRODUCT#p1", model::ErrorCode::kUnavailable);
+  faulty.fail_key(TableOp::kGet, "PRODUCT", "PRODUCT#p1", model::ErrorCode::kUnavailable);
   std::vector<std::string> lines;
   Logger logger("api", vector_sink(lines));
   ApiHandler api(faulty, store.clock, {}, &logger);

@@ -97,7 +97,9 @@ TEST_F(ProcessCartProductsTest, ASecondEntryFailureCheckpointsAtItsRecord) {
     event.records.push_back(
         stream_record(i, "INSERT", order_item("o" + std::to_string(i), "u1", {{"p1", "t1"}})));
   }
-  queue.entry_fault = [](std::size_t call, std::size_t entry) { return call == 0 && entry == 1; };
+  queue.entry_fault = [](std::size_t call, std::size_t entry, const ports::SendEntry&) {
+    return call == 0 && entry == 1;
+  };
   EXPECT_THAT(failures_of(invoke(event)), ElementsAre("1002"));
   std::set<std::string> sent;
   for (const auto& m : drain()) sent.insert(order_id_of(m));

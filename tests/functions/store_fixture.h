@@ -33,30 +33,20 @@
 #include "functions/logging.h"
 #include "model/dynamo_json.h"
 #include "ports/clock.h"
+#include "support/embedded_store.h"
+#include "support/faulty_queue.h"
+#include "support/faulty_table.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::functions::testing {
 
+using support::FaultyQueue;
+using support::FaultyTable;
+using support::TableOp;
+using support::TempDir;
+
 using model::AttributeValue;
 using model::Item;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "cartflow-fn-XXXXXX").string();
-    char* made = ::mkdtemp(templ.data());
-    path_ = made != nullptr ? made : templ;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 // The app's table (keys, GSIs, stream NEW_IMAGE), as the API handler expects it.
 inline ports::TableDescription app_table_description() {
@@ -64,27 +54,17 @@ inline ports::TableDescription app_table_description() {
 }
 
 // Table, stream and queue on one SQLite file.
-struct Store {
+struct Store : support::EmbeddedStore {
   Store() {
-    auto opened = embedded::Database::open({dir.file("cartflow.db"), false, 2});
-    if (!opened.ok()) throw std::runtime_error(opened.error().message);
-    db = std::move(opened).value();
-    table = std::make_unique<embedded::SqliteTable>(*db, app_table_description(), clock);
-    stream = std::make_unique<embedded::SqliteChangeStream>(*db, "EcommerceAppTable", clock);
     embedded::QueueConfig config;
     config.name = "UpdateCartProductsSQS";
     config.visibility_timeout_seconds = 20;
-    auto q = embedded::SqliteQueue::open(*db, clock, config);
-    if (!q.ok()) throw std::runtime_error(q.error().message);
-    queue = std::move(q).value();
+    auto opened = open({.table = app_table_description(), .stream = true, .queues = {config}});
+    if (!opened.ok()) throw std::runtime_error(opened.error().message);
+    queue = queues.front().get();
   }
 
-  TempDir dir;
-  ports::ManualClock clock;
-  std::unique_ptr<embedded::Database> db;
-  std::unique_ptr<embedded::SqliteTable> table;
-  std::unique_ptr<embedded::SqliteChangeStream> stream;
-  std::unique_ptr<embedded::SqliteQueue> queue;
+  embedded::SqliteQueue* queue = nullptr;  // the one queue, owned by `queues`
 };
 
 // Logger + metrics capturing the lines.
@@ -96,135 +76,6 @@ struct Observability {
 
 // ---------------------------------------------------------------------------------------------
 // Fault injection.
-
-// Table decorator: updates and gets of chosen keys fail with a chosen error code; everything
-// else goes to the real table. Counts calls. Thread-safe.
-class FaultyTable final : public ports::Table {
- public:
-  explicit FaultyTable(ports::Table& inner) : inner_(inner) {}
-
-  void fail_updates_of(const std::string& pk, const std::string& sk, model::ErrorCode code) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    update_faults_.push_back({pk, sk, code});
-  }
-  void fail_gets_of(const std::string& pk, const std::string& sk, model::ErrorCode code) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    get_faults_.push_back({pk, sk, code});
-  }
-  int update_calls() const { return update_calls_.load(); }
-  int get_calls() const { return get_calls_.load(); }
-
-  const ports::TableDescription& describe() const override { return inner_.describe(); }
-  model::Result<std::optional<Item>> get(const ports::GetRequest& r) override {
-    ++get_calls_;
-    if (auto e = fault(get_faults_, r.key)) return *e;
-    return inner_.get(r);
-  }
-  model::Result<ports::WriteResult> put(const ports::PutRequest& r) override {
-    return inner_.put(r);
-  }
-  model::Result<ports::WriteResult> update(const ports::UpdateRequest& r) override {
-    ++update_calls_;
-    if (auto e = fault(update_faults_, r.key)) return *e;
-    return inner_.update(r);
-  }
-  model::Result<ports::WriteResult> remove(const ports::DeleteRequest& r) override {
-    return inner_.remove(r);
-  }
-  model::Result<ports::QueryResult> query(const ports::QueryRequest& r) override {
-    return inner_.query(r);
-  }
-  model::Result<ports::BatchGetResult> batch_get(const std::vector<Item>& keys) override {
-    return inner_.batch_get(keys);
-  }
-  model::Result<ports::BatchWriteResult> batch_write(
-      const std::vector<ports::WriteRequest>& r) override {
-    return inner_.batch_write(r);
-  }
-  model::Status transact_write(const std::vector<ports::TransactAction>& a,
-                               const std::optional<std::string>& token) override {
-    return inner_.transact_write(a, token);
-  }
-
- private:
-  struct Fault {
-    std::string pk, sk;
-    model::ErrorCode code;
-  };
-  std::optional<model::Error> fault(const std::vector<Fault>& faults, const Item& key) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (const auto& f : faults) {
-      if (key.at("PK") == AttributeValue(f.pk) && key.at("SK") == AttributeValue(f.sk)) {
-        return model::Error{f.code, std::string("injected ") + model::error_code_name(f.code), {}};
-      }
-    }
-    return std::nullopt;
-  }
-
-  ports::Table& inner_;
-  std::mutex mutex_;
-  std::vector<Fault> update_faults_;  // GUARDED_BY(mutex_)
-  std::vector<Fault> get_faults_;     // GUARDED_BY(mutex_)
-  std::atomic<int> update_calls_{0};
-  std::atomic<int> get_calls_{0};
-};
-
-// Queue decorator: send_batch calls can fail whole (call_fault) or per entry (entry_fault,
-// given the call's index and the entry's index in it); failed entries are not stored, the
-// others go to the real queue. Records each call's entry count. Not for concurrent use.
-class FaultyQueue final : public ports::Queue {
- public:
-  explicit FaultyQueue(ports::Queue& inner) : inner_(inner) {}
-
-  std::function<std::optional<model::Error>(std::size_t call)> call_fault;
-  std::function<bool(std::size_t call, std::size_t entry)> entry_fault;
-  std::vector<std::size_t> batch_sizes;  // entries per send_batch call, in call order
-
-  const std::string& name() const override { return inner_.name(); }
-  model::Result<ports::SendSuccess> send(const ports::SendEntry& e) override {
-    return inner_.send(e);
-  }
-  model::Result<ports::SendBatchResult> send_batch(
-      const std::vector<ports::SendEntry>& entries) override {
-    const std::size_t call = batch_sizes.size();
-    batch_sizes.push_back(entries.size());
-    if (call_fault) {
-      if (auto e = call_fault(call)) return *e;
-    }
-    std::vector<ports::SendEntry> pass;
-    ports::SendBatchResult result;
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      if (entry_fault && entry_fault(call, i)) {
-        result.failed.push_back({entries[i].id, "InternalError", "injected", false});
-      } else {
-        pass.push_back(entries[i]);
-      }
-    }
-    if (!pass.empty()) {
-      auto sent = inner_.send_batch(pass);
-      if (!sent.ok()) return sent;
-      for (auto& s : sent->successful) result.successful.push_back(std::move(s));
-      for (auto& f : sent->failed) result.failed.push_back(std::move(f));
-    }
-    return result;
-  }
-  model::Result<std::vector<ports::Message>> receive(const ports::ReceiveRequest& r) override {
-    return inner_.receive(r);
-  }
-  model::Status remove(const std::string& h) override { return inner_.remove(h); }
-  model::Result<ports::DeleteBatchResult> remove_batch(
-      const std::vector<ports::DeleteEntry>& e) override {
-    return inner_.remove_batch(e);
-  }
-  model::Status change_visibility(const std::string& h, int t) override {
-    return inner_.change_visibility(h, t);
-  }
-  model::Result<ports::QueueCounts> counts() override { return inner_.counts(); }
-  model::Status purge() override { return inner_.purge(); }
-
- private:
-  ports::Queue& inner_;
-};
 
 // ---------------------------------------------------------------------------------------------
 // Items per the key design (src/domain/keys.h), built by hand so these tests do not depend on

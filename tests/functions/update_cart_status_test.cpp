@@ -59,7 +59,7 @@ TEST_F(UpdateCartStatusTest, ReportsOnlyTheMalformedAndThrottledMessagesOfAMixed
   add_to_cart("hot", "p1", "t1");
   add_to_cart("hot", "p2", "t2");
   add_to_cart("later", "p9", "t9");
-  table.fail_updates_of("USER#hot", "PRODUCT#p2", model::ErrorCode::kThrottled);
+  table.fail_key(TableOp::kUpdate, "USER#hot", "PRODUCT#p2", model::ErrorCode::kThrottled);
   const std::string response = invoke(sqs_event({
       order_body("o-good", "good", {{"p1", "t1"}}),     // m0
       "{\"order_id\": not json",                         // m1
@@ -89,10 +89,10 @@ TEST_F(UpdateCartStatusTest, ReportsOnlyTheMalformedAndThrottledMessagesOfAMixed
 TEST_F(UpdateCartStatusTest, UnavailableTableFailsTheMessageAndSoDoesAFailedReadBack) {
   add_to_cart("u1", "p1", "t1");
   add_to_cart("u2", "p1", "t1");
-  table.fail_updates_of("USER#u1", "PRODUCT#p1", model::ErrorCode::kUnavailable);
+  table.fail_key(TableOp::kUpdate, "USER#u1", "PRODUCT#p1", model::ErrorCode::kUnavailable);
   // u2's item changed, so its condition fails, and the read that would tell why fails too.
   ASSERT_TRUE(store.table->put({cart_item("u2", "p1", "t-new")}).ok());
-  table.fail_gets_of("USER#u2", "PRODUCT#p1", model::ErrorCode::kThrottled);
+  table.fail_key(TableOp::kGet, "USER#u2", "PRODUCT#p1", model::ErrorCode::kThrottled);
   const std::string response = invoke(sqs_event(
       {order_body("o1", "u1", {{"p1", "t1"}}), order_body("o2", "u2", {{"p1", "t1"}})}));
   EXPECT_THAT(failures_of(response), ElementsAre("m0", "m1"));
@@ -204,7 +204,7 @@ TEST_F(UpdateCartStatusTest, EveryMalformedBodyFailsOnlyItsOwnMessage) {
   EXPECT_EQ(failures_of(response), expected);
   EXPECT_EQ(s_attr(read_cart_item(*store.table, "u1", "p1"), "order_id"), "o-ok");
   EXPECT_EQ(obs.metrics.value(kMessagesMalformed), static_cast<std::int64_t>(bad.size()));
-  EXPECT_EQ(table.update_calls(), 1);
+  EXPECT_EQ(table.calls(TableOp::kUpdate), 1);
 }
 
 // Cancel the order o1 of u1 through the order lifecycle (functions/order_cancel.h), with its

@@ -6,20 +6,19 @@
 // `cartflow serve --port 0` runs in the background with stdout/stderr in files, and start()
 // waits for its banner to learn the port. Not thread-safe; the owner stops the child by its pid.
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
-#include <cstdio>
-#include <fstream>
 #include <optional>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "support/child_process.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::testing {
 
@@ -30,26 +29,16 @@ struct CommandOutput {
 
 // Runs `binary args...` to completion; stdout and stderr together in `out`.
 inline CommandOutput run_command(const std::vector<std::string>& args) {
-  CommandOutput result;
-  std::string cmd = CARTFLOW_BINARY;
-  for (const auto& a : args) cmd += " '" + a + "'";
-  cmd += " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) result.out.append(buf, n);
-  int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  static const support::TempDir dir("cartflow-cmd");
+  static std::atomic<int> sequence{0};
+  const std::string file = dir.file("cmd-" + std::to_string(sequence++) + ".out");
+  std::vector<std::string> argv = {CARTFLOW_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  support::CommandResult r = support::run_command(argv, {file, file}, std::chrono::seconds(300));
+  return {r.exit_code, r.out};
 }
 
-inline std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using support::read_file;
 
 // The last non-empty line of `text`.
 inline std::string last_line(const std::string& text) {
@@ -74,20 +63,11 @@ class ServerProcess {
     ++starts_;
     const std::string out_path = log_prefix_ + ".out" + std::to_string(starts_);
     const std::string err_path = log_prefix_ + ".err" + std::to_string(starts_);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(out, 1);
-      ::dup2(err, 2);
-      std::vector<std::string> args = {CARTFLOW_BINARY, "serve", "--db", db_path_, "--port", "0"};
-      for (auto& a : extra_args) args.push_back(a);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
+    std::vector<std::string> args = {CARTFLOW_BINARY, "serve", "--db", db_path_, "--port", "0"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    std::string error;
+    pid_ = support::spawn_process(args, {out_path, err_path}, error);
+    if (pid_ < 0) return false;
     const std::regex serving(R"(cartflow is serving on http://127\.0\.0\.1:(\d+))");
     const std::regex key_line(R"(\n  KEY=([A-Za-z0-9_\-]+)\n)");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);

@@ -24,28 +24,12 @@
 #include "events/sqs.h"
 #include "functions/handler.h"
 #include "ports/clock.h"
+#include "support/embedded_store.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::platform::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "cartflow-esm-XXXXXX").string();
-    char* made = ::mkdtemp(templ.data());
-    path_ = made != nullptr ? made : templ;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using support::TempDir;
 
 // One record as the handler saw it.
 struct Seen {
@@ -141,34 +125,22 @@ class StoreTest : public ::testing::Test {
 
   // (Re)opens the database file and the table, its stream and the queues.
   void open_store() {
-    failures_.reset();
-    dlq_.reset();
-    queue_.reset();
-    stream_.reset();
-    table_.reset();
-    db_.reset();
-    auto db = embedded::Database::open({dir_.file("cartflow.db"), true, 2});
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(*db);
     ports::TableDescription d;
     d.name = "cartflow";
     d.keys = {"PK", std::string("SK")};
     d.stream_view = ports::StreamViewType::kNewImage;
-    table_ = std::make_unique<embedded::SqliteTable>(*db_, d, clock_);
-    stream_ = std::make_unique<embedded::SqliteChangeStream>(*db_, "cartflow", clock_);
-    failures_ = open_queue({"on-failure"});
-    dlq_ = open_queue({"orders-dlq"});
     embedded::QueueConfig q;
     q.name = "orders";
     q.visibility_timeout_seconds = 30;
     q.redrive_policy = embedded::RedrivePolicy{"orders-dlq", 3};
-    queue_ = open_queue(q);
-  }
-
-  std::unique_ptr<embedded::SqliteQueue> open_queue(const embedded::QueueConfig& config) {
-    auto q = embedded::SqliteQueue::open(*db_, clock_, config);
-    EXPECT_TRUE(q.ok()) << (q.ok() ? "" : q.error().message);
-    return q.ok() ? std::move(*q) : nullptr;
+    auto opened = store_.open({.durable = true,
+                               .table = d,
+                               .stream = true,
+                               .queues = {{.name = "on-failure"}, {.name = "orders-dlq"}, q}});
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    failures_ = store_.queues[0].get();
+    dlq_ = store_.queues[1].get();
+    queue_ = store_.queues[2].get();
   }
 
   // Writes an order item; status "ORDERED" unless given.
@@ -190,14 +162,15 @@ class StoreTest : public ::testing::Test {
     return r.ok() ? *r : std::vector<ports::Message>{};
   }
 
-  TempDir dir_;
-  ports::ManualClock clock_;
-  std::unique_ptr<embedded::Database> db_;
-  std::unique_ptr<embedded::SqliteTable> table_;
-  std::unique_ptr<embedded::SqliteChangeStream> stream_;
-  std::unique_ptr<embedded::SqliteQueue> failures_;  // the stream's on-failure destination
-  std::unique_ptr<embedded::SqliteQueue> dlq_;
-  std::unique_ptr<embedded::SqliteQueue> queue_;  // redrive to dlq_ after 3 receives
+  support::EmbeddedStore store_;
+  // Short names for the parts of store_ the tests use.
+  const TempDir& dir_ = store_.dir;
+  ports::ManualClock& clock_ = store_.clock;
+  std::unique_ptr<embedded::SqliteTable>& table_ = store_.table;
+  std::unique_ptr<embedded::SqliteChangeStream>& stream_ = store_.stream;
+  embedded::SqliteQueue* failures_ = nullptr;  // the stream's on-failure destination
+  embedded::SqliteQueue* dlq_ = nullptr;
+  embedded::SqliteQueue* queue_ = nullptr;  // redrive to dlq_ after 3 receives
 };
 
 }  // namespace cartflow::platform::testing

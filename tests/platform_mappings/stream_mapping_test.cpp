@@ -26,7 +26,7 @@ class StreamMappingTest : public StoreTest {
     c.retry_backoff_base = std::chrono::milliseconds(1);
     c.retry_backoff_max = std::chrono::milliseconds(4);
     c.poll_wait = std::chrono::milliseconds(20);
-    c.on_failure = failures_.get();
+    c.on_failure = failures_;
     return c;
   }
 
