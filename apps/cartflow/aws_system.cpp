@@ -109,14 +109,20 @@ model::Result<std::unique_ptr<AwsSystem>> AwsSystem::open(const AwsOptions& opti
   if (parts == AwsParts::kLambda) {
     if (auto opened = system->open_for_lambda(options); !opened.ok()) return opened.error();
   }
-  if (parts == AwsParts::kTable || parts == AwsParts::kAll) {
+  const bool server = parts == AwsParts::kAll || parts == AwsParts::kApi;
+  if (parts == AwsParts::kTable || server) {
     if (auto opened = system->open_table(options); !opened.ok()) return opened.error();
   }
-  if (parts == AwsParts::kQueues || parts == AwsParts::kAll) {
+  if (parts == AwsParts::kQueues || server) {
     if (auto opened = system->open_queues(options); !opened.ok()) return opened.error();
   }
   if (parts == AwsParts::kAll) {
-    if (auto opened = system->open_pipeline(options); !opened.ok()) return opened.error();
+    if (auto opened = system->open_stream(options); !opened.ok()) return opened.error();
+  }
+  if (server) {
+    if (auto opened = system->open_stream_failure_queue(options); !opened.ok()) {
+      return opened.error();
+    }
   }
 
   system->logger_ = logger_from_env(options.env);
@@ -200,7 +206,7 @@ model::Status AwsSystem::open_queues(const AwsOptions& options) {
   return model::Status();
 }
 
-model::Status AwsSystem::open_pipeline(const AwsOptions& options) {
+model::Status AwsSystem::open_stream(const AwsOptions& options) {
   streams_ = std::make_unique<aws::JsonClient>(*http_, *credentials_,
                                                config_.endpoint(aws::Service::kDynamoDbStreams),
                                                aws::dynamodb_streams_protocol());
@@ -209,6 +215,10 @@ model::Status AwsSystem::open_pipeline(const AwsOptions& options) {
   stream_arn_ = *arn;
   change_stream_ = std::make_unique<aws::DynamoDbChangeStream>(*streams_, *arn,
                                                                table_->describe().stream_view);
+  return model::Status();
+}
+
+model::Status AwsSystem::open_stream_failure_queue(const AwsOptions& options) {
   const std::string failures_given = options.stream_failure_queue.empty()
                                          ? kDefaultStreamFailureQueue
                                          : options.stream_failure_queue;

@@ -32,6 +32,9 @@ enum class AwsParts {
   kTable,   // `catalog load`: the table (DescribeTable)
   kQueues,  // `dlq`: the orders queue and its dead-letter queue
   kAll,     // `serve`, `status`: the table, its stream, the orders queue, its DLQ, the on-failure queue
+  // `serve --role api`: kAll without the stream (no DynamoDB Streams call): the table, and the
+  // three queues that the console shows.
+  kApi,
 };
 
 // Where the resources are. Each may be given by name, URL (queues) or ARN; none is looked up by
@@ -68,8 +71,9 @@ class AwsSystem final : public System {
   ~AwsSystem() override;
 
   // Each part exists only when opened with it (see AwsParts; a precondition, checked): the
-  // table with kLambda, kTable, kAll; the orders queue with kLambda, kQueues, kAll; the DLQ
-  // with kQueues and kAll; the stream and the on-failure queue with kAll.
+  // table with kLambda, kTable, kApi, kAll; the orders queue with kLambda, kQueues, kApi, kAll;
+  // the DLQ with kQueues, kApi and kAll; the on-failure queue with kApi and kAll; the stream
+  // with kAll.
   aws::DynamoDbTable& table() override;
   aws::SqsQueue& queue() override;
   aws::DynamoDbChangeStream& change_stream() override;
@@ -94,7 +98,8 @@ class AwsSystem final : public System {
   model::Status open_for_lambda(const AwsOptions& options);
   model::Status open_table(const AwsOptions& options);
   model::Status open_queues(const AwsOptions& options);
-  model::Status open_pipeline(const AwsOptions& options);
+  model::Status open_stream(const AwsOptions& options);
+  model::Status open_stream_failure_queue(const AwsOptions& options);
 
   ports::SystemClock clock_;
   MappingSettings settings_;
