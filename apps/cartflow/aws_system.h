@@ -35,6 +35,7 @@ enum class AwsParts {
   // `serve --role api`: kAll without the stream (no DynamoDB Streams call): the table, and the
   // three queues that the console shows.
   kApi,
+  kApiKeys,  // `keys`: the API keys table only
 };
 
 // Where the resources are. Each may be given by name, URL (queues) or ARN; none is looked up by
@@ -49,6 +50,10 @@ struct AwsOptions {
   // OrderStreamFailureQueue (as create_missing creates it).
   std::string stream_failure_queue;
   AwsParts parts = AwsParts::kAll;
+  // CARTFLOW_API_KEYS_TABLE: the API keys and usage counters (platform/table_api_keys.h), name
+  // or ARN; opened with kApiKeys, or with any part when `api_keys` is set.
+  std::string api_keys_table = "CartflowApiKeys";
+  bool api_keys = false;
   // Create the table (with its stream and GSIs) and the queues (the orders queue redriving to
   // the DLQ) when they do not exist: for DynamoDB Local and local SQS servers. Not for kLambda.
   bool create_missing = false;
@@ -56,8 +61,8 @@ struct AwsOptions {
   aws::EnvLookup env = aws::process_env();
 };
 
-// Reads TABLE_NAME, UPDATE_CART_PRODUCT_SQS (the template's environment), UPDATE_CART_PRODUCT_DLQ
-// and ORDER_STREAM_FAILURE_SQS into `options` when set.
+// Reads TABLE_NAME, UPDATE_CART_PRODUCT_SQS (the template's environment), UPDATE_CART_PRODUCT_DLQ,
+// ORDER_STREAM_FAILURE_SQS and CARTFLOW_API_KEYS_TABLE into `options` when set.
 AwsOptions aws_options_from_env(AwsOptions options);
 
 class AwsSystem final : public System {
@@ -79,6 +84,8 @@ class AwsSystem final : public System {
   aws::DynamoDbChangeStream& change_stream() override;
   aws::SqsQueue& dead_letter_queue() override;
   aws::SqsQueue& stream_failure_queue() override;
+  // The API keys table: with kApiKeys or `api_keys`.
+  aws::DynamoDbTable& api_keys_table();
   const MappingSettings& settings() const override { return settings_; }
   functions::Metrics& function_metrics() override { return metrics_; }
   const ports::Clock& clock() const override { return clock_; }
@@ -100,6 +107,7 @@ class AwsSystem final : public System {
   model::Status open_queues(const AwsOptions& options);
   model::Status open_stream(const AwsOptions& options);
   model::Status open_stream_failure_queue(const AwsOptions& options);
+  model::Status open_api_keys_table(const AwsOptions& options);
 
   ports::SystemClock clock_;
   MappingSettings settings_;
@@ -116,6 +124,7 @@ class AwsSystem final : public System {
   std::unique_ptr<aws::SqsQueue> queue_;
   std::unique_ptr<aws::SqsQueue> dead_letter_queue_;
   std::unique_ptr<aws::SqsQueue> stream_failure_queue_;
+  std::unique_ptr<aws::DynamoDbTable> api_keys_table_;
   std::unique_ptr<functions::Logger> logger_;
   functions::Metrics metrics_;
   std::unique_ptr<Handlers> handlers_;

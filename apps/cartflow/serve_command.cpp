@@ -23,6 +23,7 @@
 #include "platform/api_keys.h"
 #include "platform/http_server.h"
 #include "platform/metrics.h"
+#include "platform/table_api_keys.h"
 #include "serve_metrics.h"
 #include "serve_pipeline.h"
 #include "serve_web.h"
@@ -118,9 +119,9 @@ void print_banner(const std::string& base_url, const std::optional<std::string>&
             << std::flush;
 }
 
-// The system the server runs: the embedded one on --db, or the AWS one (whose API keys and
-// stream checkpoint stay in the local --db file: they are this server's own state, as API
-// Gateway's keys and Lambda's mapping state are AWS's).
+// The system the server runs: the embedded one on --db, or the AWS one (whose stream
+// checkpoint stays in the local --db file: it is this server's own state, as Lambda's mapping
+// state is AWS's; its API keys are in the API keys table, shared by the stack's instances).
 struct OpenedSystem {
   std::unique_ptr<System> system;
   std::unique_ptr<embedded::Database> local_state;  // aws only
@@ -133,6 +134,7 @@ model::Result<OpenedSystem> open_serve_system(const ServeArgs& args) {
   auto options =
       aws_options_from_args(args.aws, runs_pipeline(args) ? AwsParts::kAll : AwsParts::kApi);
   if (!options.ok()) return std::move(options).error();
+  options->api_keys = runs_api(args);
   if (args.aws.backend == "aws") {
     auto system = AwsSystem::open(*options);
     if (!system.ok()) return std::move(system).error();
@@ -169,9 +171,16 @@ model::Result<ServeApi> open_serve_api(const ServeArgs& args, System& system,
                                        embedded::Database& state,
                                        platform::MetricsRegistry& registry) {
   ServeApi api;
-  auto keys = platform::ApiKeyStore::open(state, system.clock());
-  if (!keys.ok()) return std::move(keys).error();
-  api.keys = std::move(keys.value());
+  // With --backend aws the keys are in DynamoDB, shared by every instance on the stack.
+  if (auto* aws = dynamic_cast<AwsSystem*>(&system)) {
+    auto keys = platform::TableApiKeyStore::open(aws->api_keys_table(), system.clock());
+    if (!keys.ok()) return std::move(keys).error();
+    api.keys = std::move(keys.value());
+  } else {
+    auto keys = platform::ApiKeyStore::open(state, system.clock());
+    if (!keys.ok()) return std::move(keys).error();
+    api.keys = std::move(keys.value());
+  }
   // A first API key when there has never been one (admin keys, for the console, do not count).
   const auto api_keys = api.keys->list();
   if (std::none_of(api_keys.begin(), api_keys.end(),
@@ -293,13 +302,14 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"api", "pipeline", "all"}))
       ->capture_default_str();
   cmd->add_option("--db", args->db_path,
-                  "embedded database file (with --backend aws: API keys and the stream checkpoint)")
+                  "embedded database file (with --backend aws: the stream checkpoint)")
       ->capture_default_str();
   cmd->add_option("--host", args->host, "address to listen on")->capture_default_str();
   cmd->add_option("--port", args->port, "port to listen on (0: any free port)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   add_aws_options(*cmd, args->aws, AwsParts::kAll, /*with_create_missing=*/true);
+  add_api_keys_table_option(*cmd, args->aws);
   cmd->add_option("--io-threads", args->io_threads, "threads running the sockets")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

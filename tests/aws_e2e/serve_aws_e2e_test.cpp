@@ -45,11 +45,14 @@ class ServeAwsTest : public ::testing::Test {
     table_ = "Cartflow" + suffix;
     ::setenv("TABLE_NAME", table_.c_str(), 1);
     ::setenv("UPDATE_CART_PRODUCT_SQS", ("Orders" + suffix).c_str(), 1);
+    ::setenv("CARTFLOW_API_KEYS_TABLE", ("Keys" + suffix).c_str(), 1);
   }
 
   void TearDown() override {
     if (HasFailure() && server) std::cerr << "--- cartflow serve stderr ---\n" << server->log();
-    for (const char* name : {"TABLE_NAME", "UPDATE_CART_PRODUCT_SQS"}) ::unsetenv(name);
+    for (const char* name : {"TABLE_NAME", "UPDATE_CART_PRODUCT_SQS", "CARTFLOW_API_KEYS_TABLE"}) {
+      ::unsetenv(name);
+    }
   }
 
   void start_server() {
@@ -206,6 +209,47 @@ TEST_F(ServeAwsTest, ApiInstanceAndPipelineInstanceCarryAnOrderToOrdered) {
       << pipeline_metrics.body;
   EXPECT_EQ(api->terminate(), 0) << api->log();
   EXPECT_EQ(pipeline->terminate(), 0) << pipeline->log();
+}
+
+// API keys in DynamoDB: a key made by `cartflow keys create --backend aws` works on every API
+// instance at once, and its revocation reaches each within the refresh interval (10 s).
+TEST_F(ServeAwsTest, KeysAreSharedByEveryApiInstance) {
+  auto first = start_instance("api1.db", {"--role", "api"});
+  ASSERT_NE(first, nullptr);
+  auto second = start_instance("api2.db", {"--role", "api"});
+  ASSERT_NE(second, nullptr);
+  // The first instance made the first key; the second found it in the table.
+  const std::string banner_key = first->banner_key();
+  ASSERT_EQ(banner_key.size(), 40u) << first->banner();
+  EXPECT_EQ(second->banner_key(), "$KEY") << second->banner();
+  EXPECT_EQ(call(second->port(), banner_key, "GET", "/products?limit=1").status, 200);
+
+  const CreatedKey key = create_key(dir.path(), dir.file("unused.db"),
+                                    {"--backend", "aws", "--name", "shared"});
+  ASSERT_EQ(key.secret.size(), 40u);
+  for (ServeProcess* instance : {first.get(), second.get()}) {
+    EXPECT_EQ(call(instance->port(), key.secret, "GET", "/products?limit=1").status, 200);
+  }
+  const CommandResult revoked =
+      run_cartflow(dir.path(), {"keys", "revoke", key.id, "--backend", "aws"}, seconds(60));
+  ASSERT_EQ(revoked.exit_code, 0) << revoked.out << revoked.err;
+  for (ServeProcess* instance : {first.get(), second.get()}) {
+    int status = 0;
+    const auto deadline = std::chrono::steady_clock::now() + seconds(20);
+    while ((status = call(instance->port(), key.secret, "GET", "/products?limit=1").status) == 200 &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    EXPECT_EQ(status, 403);
+  }
+  const CommandResult listed =
+      run_cartflow(dir.path(), {"keys", "list", "--backend", "aws"}, seconds(60));
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("shared"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("revoked"), std::string::npos) << listed.out;
+  EXPECT_EQ(listed.out.find(key.secret), std::string::npos);
+  EXPECT_EQ(first->terminate(), 0) << first->log();
+  EXPECT_EQ(second->terminate(), 0) << second->log();
 }
 
 TEST_F(ServeAwsTest, MissingTableIsAClearErrorWithoutCreateMissing) {
