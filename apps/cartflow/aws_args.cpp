@@ -41,11 +41,18 @@ void add_aws_options(CLI::App& command, AwsArgs& args, AwsParts parts, bool with
   }
 }
 
+void add_api_keys_table_option(CLI::App& command, AwsArgs& args) {
+  command.add_option("--keys-table", args.api_keys_table,
+                     "aws: the API keys table, name or ARN (default $CARTFLOW_API_KEYS_TABLE or "
+                     "CartflowApiKeys); shared by every instance on it");
+}
+
 void apply_stack_outputs(const std::vector<aws::StackOutput>& outputs, AwsOptions& options) {
   for (const aws::StackOutput& output : outputs) {
     if (output.key == "TableName") options.table_name = output.value;
     if (output.key == "QueueUrl") options.queue = output.value;
     if (output.key == "StreamFailureQueueUrl") options.stream_failure_queue = output.value;
+    if (output.key == "ApiKeysTableName") options.api_keys_table = output.value;
   }
 }
 
@@ -53,10 +60,11 @@ model::Result<AwsOptions> aws_options_from_args(const AwsArgs& args, AwsParts pa
                                                 AwsOptions base) {
   if (args.backend != "aws") {
     if (!args.table.empty() || !args.queue.empty() || !args.dead_letter_queue.empty() ||
-        !args.stream_failure_queue.empty() || !args.stack_outputs.empty() || args.create_missing) {
+        !args.stream_failure_queue.empty() || !args.stack_outputs.empty() ||
+        !args.api_keys_table.empty() || args.create_missing) {
       return model::Error::invalid(
-          "--table, --queue, --dlq, --stream-failure-queue, --stack-outputs and --create-missing "
-          "apply to --backend aws");
+          "--table, --queue, --dlq, --stream-failure-queue, --keys-table, --stack-outputs and "
+          "--create-missing apply to --backend aws");
     }
   }
   AwsOptions options = aws_options_from_env(std::move(base));
@@ -75,8 +83,15 @@ model::Result<AwsOptions> aws_options_from_args(const AwsArgs& args, AwsParts pa
   if (!args.queue.empty()) options.queue = args.queue;
   if (!args.dead_letter_queue.empty()) options.dead_letter_queue = args.dead_letter_queue;
   if (!args.stream_failure_queue.empty()) options.stream_failure_queue = args.stream_failure_queue;
+  if (!args.api_keys_table.empty()) options.api_keys_table = args.api_keys_table;
   options.create_missing = args.create_missing;
   return options;
+}
+
+model::Result<std::unique_ptr<AwsSystem>> open_aws_system(const AwsArgs& args, AwsParts parts) {
+  auto options = aws_options_from_args(args, parts);
+  if (!options.ok()) return std::move(options).error();
+  return AwsSystem::open(*options);
 }
 
 }  // namespace cartflow::app

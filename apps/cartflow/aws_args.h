@@ -23,6 +23,7 @@ struct AwsArgs {
   std::string dead_letter_queue;
   std::string stream_failure_queue;
   std::string stack_outputs;  // a file with `aws cloudformation describe-stacks` JSON
+  std::string api_keys_table;
   bool create_missing = false;
 };
 
@@ -31,8 +32,12 @@ struct AwsArgs {
 // --create-missing when `with_create_missing`. `args` must outlive the command's parsing.
 void add_aws_options(CLI::App& command, AwsArgs& args, AwsParts parts, bool with_create_missing);
 
-// Which stack outputs name which resource: TableName, QueueUrl, StreamFailureQueueUrl
-// (deploy/template.yaml's Outputs). Other outputs (ApiUrl, DeadLetterQueueUrl, ...) are not
+// Registers --keys-table (the API keys table with --backend aws), for the commands that use the
+// API keys (serve, keys).
+void add_api_keys_table_option(CLI::App& command, AwsArgs& args);
+
+// Which stack outputs name which resource: TableName, QueueUrl, StreamFailureQueueUrl,
+// ApiKeysTableName (deploy/template.yaml's Outputs). Other outputs (ApiUrl, DeadLetterQueueUrl, ...) are not
 // read: the DLQ is the orders queue's RedrivePolicy target.
 void apply_stack_outputs(const std::vector<aws::StackOutput>& outputs, AwsOptions& options);
 
@@ -41,5 +46,8 @@ void apply_stack_outputs(const std::vector<aws::StackOutput>& outputs, AwsOption
 // message names the file).
 model::Result<AwsOptions> aws_options_from_args(const AwsArgs& args, AwsParts parts,
                                                 AwsOptions base = {});
+
+// aws_options_from_args, then AwsSystem::open with `parts`: the system, or the first one's error.
+model::Result<std::unique_ptr<AwsSystem>> open_aws_system(const AwsArgs& args, AwsParts parts);
 
 }  // namespace cartflow::app

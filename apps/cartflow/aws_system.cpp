@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "functions/api_table.h"
+#include "platform/table_api_keys.h"
 #include "logger_env.h"
 
 namespace cartflow::app {
@@ -32,6 +33,9 @@ constexpr const char* kPassDlq =
 constexpr const char* kPassFailureQueue =
     "give it with --stream-failure-queue NAME|URL|ARN, ORDER_STREAM_FAILURE_SQS, or "
     "--stack-outputs FILE (output StreamFailureQueueUrl)";
+constexpr const char* kPassApiKeysTable =
+    "give it with --keys-table NAME|ARN, CARTFLOW_API_KEYS_TABLE, or --stack-outputs FILE "
+    "(output ApiKeysTableName); --create-missing creates it";
 constexpr const char* kDefaultDeadLetterQueue = "UpdateCartProductsDLQ";
 constexpr const char* kDefaultStreamFailureQueue = "OrderStreamFailureQueue";
 
@@ -81,6 +85,7 @@ AwsOptions aws_options_from_env(AwsOptions options) {
   if (auto queue = options.env("UPDATE_CART_PRODUCT_SQS")) options.queue = *queue;
   if (auto dlq = options.env("UPDATE_CART_PRODUCT_DLQ")) options.dead_letter_queue = *dlq;
   if (auto failures = options.env("ORDER_STREAM_FAILURE_SQS")) options.stream_failure_queue = *failures;
+  if (auto keys = options.env("CARTFLOW_API_KEYS_TABLE")) options.api_keys_table = *keys;
   return options;
 }
 
@@ -109,14 +114,23 @@ model::Result<std::unique_ptr<AwsSystem>> AwsSystem::open(const AwsOptions& opti
   if (parts == AwsParts::kLambda) {
     if (auto opened = system->open_for_lambda(options); !opened.ok()) return opened.error();
   }
-  if (parts == AwsParts::kTable || parts == AwsParts::kAll) {
+  const bool server = parts == AwsParts::kAll || parts == AwsParts::kApi;
+  if (parts == AwsParts::kTable || server) {
     if (auto opened = system->open_table(options); !opened.ok()) return opened.error();
   }
-  if (parts == AwsParts::kQueues || parts == AwsParts::kAll) {
+  if (parts == AwsParts::kQueues || server) {
     if (auto opened = system->open_queues(options); !opened.ok()) return opened.error();
   }
   if (parts == AwsParts::kAll) {
-    if (auto opened = system->open_pipeline(options); !opened.ok()) return opened.error();
+    if (auto opened = system->open_stream(options); !opened.ok()) return opened.error();
+  }
+  if (server) {
+    if (auto opened = system->open_stream_failure_queue(options); !opened.ok()) {
+      return opened.error();
+    }
+  }
+  if (parts == AwsParts::kApiKeys || options.api_keys) {
+    if (auto opened = system->open_api_keys_table(options); !opened.ok()) return opened.error();
   }
 
   system->logger_ = logger_from_env(options.env);
@@ -200,7 +214,7 @@ model::Status AwsSystem::open_queues(const AwsOptions& options) {
   return model::Status();
 }
 
-model::Status AwsSystem::open_pipeline(const AwsOptions& options) {
+model::Status AwsSystem::open_stream(const AwsOptions& options) {
   streams_ = std::make_unique<aws::JsonClient>(*http_, *credentials_,
                                                config_.endpoint(aws::Service::kDynamoDbStreams),
                                                aws::dynamodb_streams_protocol());
@@ -209,6 +223,10 @@ model::Status AwsSystem::open_pipeline(const AwsOptions& options) {
   stream_arn_ = *arn;
   change_stream_ = std::make_unique<aws::DynamoDbChangeStream>(*streams_, *arn,
                                                                table_->describe().stream_view);
+  return model::Status();
+}
+
+model::Status AwsSystem::open_stream_failure_queue(const AwsOptions& options) {
   const std::string failures_given = options.stream_failure_queue.empty()
                                          ? kDefaultStreamFailureQueue
                                          : options.stream_failure_queue;
@@ -220,7 +238,30 @@ model::Status AwsSystem::open_pipeline(const AwsOptions& options) {
   return model::Status();
 }
 
+model::Status AwsSystem::open_api_keys_table(const AwsOptions& options) {
+  auto name = table_name_of(options.api_keys_table);
+  if (!name.ok()) return std::move(name).error();
+  auto table = aws::DynamoDbTable::open(*dynamodb_, *name);
+  if (!table.ok() && options.create_missing && table.error().code == model::ErrorCode::kNotFound) {
+    if (auto created = aws::create_table(*dynamodb_, platform::api_keys_table_description(*name));
+        !created.ok()) {
+      return created;
+    }
+    table = aws::DynamoDbTable::open(*dynamodb_, *name);
+  }
+  if (!table.ok()) {
+    return named("API keys table " + options.api_keys_table, table.error(), kPassApiKeysTable);
+  }
+  api_keys_table_ = std::move(table.value());
+  return model::Status();
+}
+
 AwsSystem::~AwsSystem() = default;
+
+aws::DynamoDbTable& AwsSystem::api_keys_table() {
+  if (!api_keys_table_) missing_part("the API keys table");
+  return *api_keys_table_;
+}
 
 aws::DynamoDbTable& AwsSystem::table() {
   if (!table_) missing_part("the table");

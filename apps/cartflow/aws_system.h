@@ -32,6 +32,10 @@ enum class AwsParts {
   kTable,   // `catalog load`: the table (DescribeTable)
   kQueues,  // `dlq`: the orders queue and its dead-letter queue
   kAll,     // `serve`, `status`: the table, its stream, the orders queue, its DLQ, the on-failure queue
+  // `serve --role api`: kAll without the stream (no DynamoDB Streams call): the table, and the
+  // three queues that the console shows.
+  kApi,
+  kApiKeys,  // `keys`: the API keys table only
 };
 
 // Where the resources are. Each may be given by name, URL (queues) or ARN; none is looked up by
@@ -46,6 +50,10 @@ struct AwsOptions {
   // OrderStreamFailureQueue (as create_missing creates it).
   std::string stream_failure_queue;
   AwsParts parts = AwsParts::kAll;
+  // CARTFLOW_API_KEYS_TABLE: the API keys and usage counters (platform/table_api_keys.h), name
+  // or ARN; opened with kApiKeys, or with any part when `api_keys` is set.
+  std::string api_keys_table = "CartflowApiKeys";
+  bool api_keys = false;
   // Create the table (with its stream and GSIs) and the queues (the orders queue redriving to
   // the DLQ) when they do not exist: for DynamoDB Local and local SQS servers. Not for kLambda.
   bool create_missing = false;
@@ -53,8 +61,8 @@ struct AwsOptions {
   aws::EnvLookup env = aws::process_env();
 };
 
-// Reads TABLE_NAME, UPDATE_CART_PRODUCT_SQS (the template's environment), UPDATE_CART_PRODUCT_DLQ
-// and ORDER_STREAM_FAILURE_SQS into `options` when set.
+// Reads TABLE_NAME, UPDATE_CART_PRODUCT_SQS (the template's environment), UPDATE_CART_PRODUCT_DLQ,
+// ORDER_STREAM_FAILURE_SQS and CARTFLOW_API_KEYS_TABLE into `options` when set.
 AwsOptions aws_options_from_env(AwsOptions options);
 
 class AwsSystem final : public System {
@@ -68,13 +76,16 @@ class AwsSystem final : public System {
   ~AwsSystem() override;
 
   // Each part exists only when opened with it (see AwsParts; a precondition, checked): the
-  // table with kLambda, kTable, kAll; the orders queue with kLambda, kQueues, kAll; the DLQ
-  // with kQueues and kAll; the stream and the on-failure queue with kAll.
+  // table with kLambda, kTable, kApi, kAll; the orders queue with kLambda, kQueues, kApi, kAll;
+  // the DLQ with kQueues, kApi and kAll; the on-failure queue with kApi and kAll; the stream
+  // with kAll.
   aws::DynamoDbTable& table() override;
   aws::SqsQueue& queue() override;
   aws::DynamoDbChangeStream& change_stream() override;
   aws::SqsQueue& dead_letter_queue() override;
   aws::SqsQueue& stream_failure_queue() override;
+  // The API keys table: with kApiKeys or `api_keys`.
+  aws::DynamoDbTable& api_keys_table();
   const MappingSettings& settings() const override { return settings_; }
   functions::Metrics& function_metrics() override { return metrics_; }
   const ports::Clock& clock() const override { return clock_; }
@@ -94,7 +105,9 @@ class AwsSystem final : public System {
   model::Status open_for_lambda(const AwsOptions& options);
   model::Status open_table(const AwsOptions& options);
   model::Status open_queues(const AwsOptions& options);
-  model::Status open_pipeline(const AwsOptions& options);
+  model::Status open_stream(const AwsOptions& options);
+  model::Status open_stream_failure_queue(const AwsOptions& options);
+  model::Status open_api_keys_table(const AwsOptions& options);
 
   ports::SystemClock clock_;
   MappingSettings settings_;
@@ -111,6 +124,7 @@ class AwsSystem final : public System {
   std::unique_ptr<aws::SqsQueue> queue_;
   std::unique_ptr<aws::SqsQueue> dead_letter_queue_;
   std::unique_ptr<aws::SqsQueue> stream_failure_queue_;
+  std::unique_ptr<aws::DynamoDbTable> api_keys_table_;
   std::unique_ptr<functions::Logger> logger_;
   functions::Metrics metrics_;
   std::unique_ptr<Handlers> handlers_;

@@ -35,12 +35,7 @@ void print_messages(const std::vector<ports::Message>& messages, const std::stri
 
 // The AWS system with the orders queue and its DLQ; nullptr after printing the error.
 std::unique_ptr<AwsSystem> open_aws_queues(const DlqArgs& args) {
-  auto options = aws_options_from_args(args.aws, AwsParts::kQueues);
-  if (!options.ok()) {
-    print_error(options.error().message);
-    return nullptr;
-  }
-  auto system = AwsSystem::open(*options);
+  auto system = open_aws_system(args.aws, AwsParts::kQueues);
   if (!system.ok()) {
     print_error(system.error().message);
     return nullptr;

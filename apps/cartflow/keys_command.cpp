@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cartflow keys create|list|revoke`: the local API Gateway's API keys and usage plans. Keys are
 // stored only as SHA-256 hashes; `create` prints the secret alone on its last line, once.
-// `create --admin` makes a console key (it opens /console and not the API).
+// `create --admin` makes a console key (it opens /console and not the API). With --backend aws
+// the keys are those of the API keys table in DynamoDB (platform/table_api_keys.h), which every
+// `serve --backend aws` instance on it reads.
 
 #include <iomanip>
 #include <iostream>
 
+#include "aws_args.h"
+#include "aws_system.h"
 #include "commands.h"
 #include "embedded/database.h"
 #include "platform/api_keys.h"
+#include "platform/table_api_keys.h"
 #include "ports/clock.h"
 
 namespace cartflow::app {
@@ -24,18 +29,37 @@ struct KeysArgs {
   std::string period;
   std::string id;
   bool admin = false;
+  AwsArgs aws;  // --backend and where the API keys table is
 };
 
-// Opens the database and the key store, then runs `action` on it.
-// `read_only`: without the writer's lock, so it works beside a running `cartflow serve`.
+// Opens the key store (the database's, or the AWS API keys table), then runs `action` on it.
+// `read_only`: the database without the writer's lock, so it works beside a running
+// `cartflow serve`.
 int with_key_store(const KeysArgs& args, bool read_only,
                    const std::function<int(platform::ApiKeyStore&)>& action) {
+  ports::SystemClock clock;
+  if (args.aws.backend == "aws") {
+    auto system = open_aws_system(args.aws, AwsParts::kApiKeys);
+    if (!system.ok()) {
+      print_error(system.error().message);
+      return 1;
+    }
+    auto store = platform::TableApiKeyStore::open((*system)->api_keys_table(), clock);
+    if (!store.ok()) {
+      print_error(store.error().message);
+      return 1;
+    }
+    return action(**store);
+  }
+  if (auto usage = aws_options_from_args(args.aws, AwsParts::kApiKeys); !usage.ok()) {
+    print_error(usage.error().message);
+    return 2;
+  }
   auto database = embedded::Database::open({.path = args.db_path, .read_only = read_only});
   if (!database.ok()) {
     print_error(database.error().message);
     return 1;
   }
-  ports::SystemClock clock;
   auto store = platform::ApiKeyStore::open(**database, clock);
   if (!store.ok()) {
     print_error(store.error().message);
@@ -99,6 +123,12 @@ int run_revoke(const KeysArgs& args) {
   });
 }
 
+// --backend, --keys-table, --stack-outputs, --create-missing.
+void add_store_options(CLI::App& command, KeysArgs& args) {
+  add_aws_options(command, args.aws, AwsParts::kApiKeys, /*with_create_missing=*/true);
+  add_api_keys_table_option(command, args.aws);
+}
+
 }  // namespace
 
 void add_keys_command(CLI::App& app, int& exit_code) {
@@ -117,15 +147,18 @@ void add_keys_command(CLI::App& app, int& exit_code) {
   create->add_option("--period", args->period, "quota period: day, week or month");
   create->add_flag("--admin", args->admin,
                    "an admin key: opens the console (/console), not the API");
+  add_store_options(*create, *args);
   create->callback([args, &exit_code] { exit_code = run_create(*args); });
 
   CLI::App* list = keys->add_subcommand("list", "List the keys (never their values)");
   list->add_option("--db", args->db_path, "embedded database file")->capture_default_str();
+  add_store_options(*list, *args);
   list->callback([args, &exit_code] { exit_code = run_list(*args); });
 
   CLI::App* revoke = keys->add_subcommand("revoke", "Revoke a key: it is refused from now on");
   revoke->add_option("id", args->id, "the key's id (see `keys list`)")->required();
   revoke->add_option("--db", args->db_path, "embedded database file")->capture_default_str();
+  add_store_options(*revoke, *args);
   revoke->callback([args, &exit_code] { exit_code = run_revoke(*args); });
 }
 

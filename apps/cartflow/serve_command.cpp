@@ -2,6 +2,8 @@
 // `cartflow serve`: the whole system on one machine. The API behind a local API Gateway on an
 // HTTP server, and the pipeline: the change stream mapping invoking process-cart-products and the
 // queue mapping invoking update-cart-status, with the settings of deploy/template.yaml.
+// `--role api` runs only the first, `--role pipeline` only the second (with /health and
+// /metrics), so that several instances can share one stack.
 // SIGINT/SIGTERM stop it gracefully: the server finishes in-flight requests, then the mappings
 // finish their in-flight batches; nothing acknowledged is lost (every write was durable before
 // its answer).
@@ -21,10 +23,9 @@
 #include "platform/api_keys.h"
 #include "platform/http_server.h"
 #include "platform/metrics.h"
-#include "platform/queue_mapping.h"
-#include "platform/sqlite_checkpoint_store.h"
-#include "platform/stream_mapping.h"
+#include "platform/table_api_keys.h"
 #include "serve_metrics.h"
+#include "serve_pipeline.h"
 #include "serve_web.h"
 
 namespace cartflow::app {
@@ -32,6 +33,7 @@ namespace cartflow::app {
 namespace {
 
 struct ServeArgs {
+  std::string role = "all";  // api, pipeline or all
   std::string db_path = "./data/cartflow.db";
   std::string host = "127.0.0.1";
   int port = 3000;
@@ -63,11 +65,26 @@ int wait_for_stop_signal(const sigset_t& set) {
   return signal;
 }
 
+bool runs_api(const ServeArgs& args) { return args.role != "pipeline"; }
+bool runs_pipeline(const ServeArgs& args) { return args.role != "api"; }
+
+void print_pipeline_banner(const std::string& base_url) {
+  std::cout << "cartflow is serving on " << base_url
+            << " (role pipeline: the stream and queue mappings; no API)\n"
+            << "Health:  " << base_url << "/health\n"
+            << "Metrics: " << base_url << "/metrics   Stop: Ctrl-C\n"
+            << std::flush;
+}
+
 void print_banner(const std::string& base_url, const std::optional<std::string>& new_key,
-                  bool console, const std::optional<std::string>& new_admin_key) {
+                  bool console, const std::optional<std::string>& new_admin_key, bool pipeline) {
   std::cout << "cartflow is serving on " << base_url << " (stage Dev: " << base_url
-            << "/Dev/... works too)\n"
-            << "Shop:    " << base_url << "/\n";
+            << "/Dev/... works too)\n";
+  if (!pipeline) {
+    std::cout << "Role:    api (no pipeline here: orders reach ORDERED once an instance with "
+                 "--role pipeline or all runs on the same stack)\n";
+  }
+  std::cout << "Shop:    " << base_url << "/\n";
   if (console) {
     std::cout << "Console: " << base_url << "/console\n";
     if (new_admin_key) {
@@ -102,9 +119,9 @@ void print_banner(const std::string& base_url, const std::optional<std::string>&
             << std::flush;
 }
 
-// The system the server runs: the embedded one on --db, or the AWS one (whose API keys and
-// stream checkpoint stay in the local --db file: they are this server's own state, as API
-// Gateway's keys and Lambda's mapping state are AWS's).
+// The system the server runs: the embedded one on --db, or the AWS one (whose stream
+// checkpoint stays in the local --db file: it is this server's own state, as Lambda's mapping
+// state is AWS's; its API keys are in the API keys table, shared by the stack's instances).
 struct OpenedSystem {
   std::unique_ptr<System> system;
   std::unique_ptr<embedded::Database> local_state;  // aws only
@@ -113,8 +130,11 @@ struct OpenedSystem {
 
 model::Result<OpenedSystem> open_serve_system(const ServeArgs& args) {
   OpenedSystem opened;
-  auto options = aws_options_from_args(args.aws, AwsParts::kAll);
+  // An API-only instance never reads the stream: no DynamoDB Streams call, no stream needed.
+  auto options =
+      aws_options_from_args(args.aws, runs_pipeline(args) ? AwsParts::kAll : AwsParts::kApi);
   if (!options.ok()) return std::move(options).error();
+  options->api_keys = runs_api(args);
   if (args.aws.backend == "aws") {
     auto system = AwsSystem::open(*options);
     if (!system.ok()) return std::move(system).error();
@@ -135,6 +155,63 @@ model::Result<OpenedSystem> open_serve_system(const ServeArgs& args) {
   return opened;
 }
 
+// The API side of an instance (roles api and all): the key store (with a first key when it
+// has none), the timed api handler, the gateway and the storefront and console.
+struct ServeApi {
+  std::unique_ptr<platform::ApiKeyStore> keys;
+  std::optional<std::string> new_key;
+  std::optional<std::string> new_admin_key;
+  bool console = false;
+  std::unique_ptr<TimedApiHandler> handler;
+  std::unique_ptr<platform::ApiGateway> gateway;
+  std::unique_ptr<ServeWeb> web;
+};
+
+model::Result<ServeApi> open_serve_api(const ServeArgs& args, System& system,
+                                       embedded::Database& state,
+                                       platform::MetricsRegistry& registry) {
+  ServeApi api;
+  // With --backend aws the keys are in DynamoDB, shared by every instance on the stack.
+  if (auto* aws = dynamic_cast<AwsSystem*>(&system)) {
+    auto keys = platform::TableApiKeyStore::open(aws->api_keys_table(), system.clock());
+    if (!keys.ok()) return std::move(keys).error();
+    api.keys = std::move(keys.value());
+  } else {
+    auto keys = platform::ApiKeyStore::open(state, system.clock());
+    if (!keys.ok()) return std::move(keys).error();
+    api.keys = std::move(keys.value());
+  }
+  // A first API key when there has never been one (admin keys, for the console, do not count).
+  const auto api_keys = api.keys->list();
+  if (std::none_of(api_keys.begin(), api_keys.end(),
+                   [](const platform::ApiKey& k) { return !k.admin; })) {
+    auto created = api.keys->create("default", platform::UsagePlan{});
+    if (!created.ok()) return std::move(created).error();
+    api.new_key = created->secret;
+  }
+  api.console = web::is_loopback_host(args.host) || args.console;
+  if (api.console) {
+    auto admin = ensure_admin_key(*api.keys);
+    if (!admin.ok()) return std::move(admin).error();
+    api.new_admin_key = *admin;
+  }
+  auto* api_handler = dynamic_cast<functions::ApiHandler*>(system.handler("api"));
+  if (api_handler == nullptr) {
+    return model::Error::internal("internal error: the system has no api handler");
+  }
+  api.handler = std::make_unique<TimedApiHandler>(*api_handler, registry);
+  platform::ApiGatewayOptions gateway_options;
+  // Reads of the embedded store never wait on the network: GETs run on the I/O threads.
+  gateway_options.inline_reads = dynamic_cast<const AwsSystem*>(&system) == nullptr;
+  api.gateway = std::make_unique<platform::ApiGateway>(*api.handler, api.keys.get(), system.clock(),
+                                                       registry, gateway_options,
+                                                       system.durability());
+  api.web = std::make_unique<ServeWeb>(
+      ServeWebOptions{.console = api.console, .cors_origin = args.cors_origin}, system, *api.keys,
+      registry);
+  return api;
+}
+
 int run_serve(const ServeArgs& args) {
   const sigset_t stop_signals = block_stop_signals();
   auto opened = open_serve_system(args);
@@ -146,103 +223,68 @@ int run_serve(const ServeArgs& args) {
   embedded::Database& state = *opened->state;
   // The handlers' logger configuration (logger_env.h), for the server's own lines.
   const auto logger = logger_from_env();
-
-  auto keys = platform::ApiKeyStore::open(state, system.clock());
-  if (!keys.ok()) {
-    print_error(keys.error().message);
-    return 1;
-  }
-  std::optional<std::string> new_key;
-  // A first API key when there has never been one (admin keys, for the console, do not count).
-  const auto api_keys = (*keys)->list();
-  if (std::none_of(api_keys.begin(), api_keys.end(),
-                   [](const platform::ApiKey& k) { return !k.admin; })) {
-    auto created = (*keys)->create("default", platform::UsagePlan{});
-    if (!created.ok()) {
-      print_error(created.error().message);
-      return 1;
-    }
-    new_key = created->secret;
-  }
-
-  const bool console = web::is_loopback_host(args.host) || args.console;
-  std::optional<std::string> new_admin_key;
-  if (console) {
-    auto admin = ensure_admin_key(**keys);
-    if (!admin.ok()) {
-      print_error(admin.error().message);
-      return 1;
-    }
-    new_admin_key = *admin;
-  }
-
   platform::MetricsRegistry registry;
-  auto* api_handler = dynamic_cast<functions::ApiHandler*>(system.handler("api"));
-  if (api_handler == nullptr) {
-    print_error("internal error: the system has no api handler");
-    return 1;
-  }
-  TimedApiHandler api(*api_handler, registry);
-  TimedHandler process_cart_products(*system.handler("process-cart-products"), registry);
-  TimedHandler update_cart_status(*system.handler("update-cart-status"), registry);
-  platform::ApiGatewayOptions gateway_options;
-  // Reads of the embedded store never wait on the network: GETs run on the I/O threads.
-  gateway_options.inline_reads = dynamic_cast<const AwsSystem*>(&system) == nullptr;
-  platform::ApiGateway gateway(api, keys->get(), system.clock(), registry, gateway_options,
-                              system.durability());
 
-  platform::SqliteCheckpointStore checkpoints(state, system.clock());
-  platform::StreamMappingConfig stream_config = system.settings().stream;
-  stream_config.on_failure = &system.stream_failure_queue();
-  if (const auto* aws = dynamic_cast<const AwsSystem*>(&system)) {
-    // The checkpoint belongs to this stream: a new table (or a switch of backend on the same
-    // --db) starts afresh instead of reading another stream's position.
-    stream_config.mapping_id += "@" + aws->stream_arn();
-    stream_config.event_source_arn = aws->stream_arn();
-    stream_config.aws_region = aws->region();
+  std::optional<ServeApi> api;
+  if (runs_api(args)) {
+    auto opened_api = open_serve_api(args, system, state, registry);
+    if (!opened_api.ok()) {
+      print_error(opened_api.error().message);
+      return 1;
+    }
+    api = std::move(opened_api.value());
   }
-  auto stream_mapping =
-      platform::StreamMapping::create(stream_config, system.change_stream(), checkpoints,
-                                      process_cart_products, system.clock(), logger.get());
-  if (!stream_mapping.ok()) {
-    print_error(stream_mapping.error().message);
-    return 1;
+  std::unique_ptr<ServePipeline> pipeline;
+  if (runs_pipeline(args)) {
+    auto opened_pipeline = ServePipeline::open(system, state, registry, *logger);
+    if (!opened_pipeline.ok()) {
+      print_error(opened_pipeline.error().message);
+      return 1;
+    }
+    pipeline = std::move(opened_pipeline.value());
+  } else if (dynamic_cast<const AwsSystem*>(&system) == nullptr) {
+    // The orders taken now wait on the file for a later `--role pipeline` (with --backend aws,
+    // each pipeline instance keeps its checkpoint in its own --db: see docs/DEPLOY.md).
+    if (auto anchored = ServePipeline::anchor_checkpoint(system, state, *logger); !anchored.ok()) {
+      print_error(anchored.error().message);
+      return 1;
+    }
   }
-  auto queue_mapping = platform::QueueMapping::create(system.settings().queue, system.queue(),
-                                                     update_cart_status, logger.get());
-  if (!queue_mapping.ok()) {
-    print_error(queue_mapping.error().message);
-    return 1;
-  }
-  PipelineMetrics pipeline_metrics(registry, system, state, **stream_mapping, **queue_mapping);
 
   platform::HttpServerOptions http_options;
   http_options.host = args.host;
   http_options.port = static_cast<std::uint16_t>(args.port);
   http_options.io_threads = args.io_threads;
   http_options.worker_threads = args.worker_threads;
-  http_options.error_page = gateway.http_error_page();
-  ServeWeb web({.console = console, .cors_origin = args.cors_origin}, system, **keys, registry);
-  http_options.runs_inline = web.front().runs_inline(gateway.http_runs_inline());
-  platform::HttpServer server(http_options, web.front().wrap(gateway.http_handler()));
-  if (auto started = server.start(); !started.ok()) {
+  std::unique_ptr<platform::HttpServer> server;
+  if (api) {
+    http_options.error_page = api->gateway->http_error_page();
+    http_options.runs_inline = api->web->front().runs_inline(api->gateway->http_runs_inline());
+    server = std::make_unique<platform::HttpServer>(
+        http_options, api->web->front().wrap(api->gateway->http_handler()));
+  } else {
+    server = std::make_unique<platform::HttpServer>(http_options, pipeline_http_handler(registry));
+  }
+  if (auto started = server->start(); !started.ok()) {
     print_error(started.error().message);
     return 1;
   }
-  (*stream_mapping)->start();
-  (*queue_mapping)->start();
-  web.start();
-  print_banner("http://" + args.host + ":" + std::to_string(server.port()), new_key, console,
-               new_admin_key);
+  if (pipeline) pipeline->start();
+  const std::string base_url = "http://" + args.host + ":" + std::to_string(server->port());
+  if (api) {
+    api->web->start();
+    print_banner(base_url, api->new_key, api->console, api->new_admin_key, pipeline != nullptr);
+  } else {
+    print_pipeline_banner(base_url);
+  }
 
   const int signal = wait_for_stop_signal(stop_signals);
   logger->log(functions::LogLevel::kInfo, nullptr,
               "stopping: finishing in-flight requests and batches",
               {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
-  server.stop();
-  web.stop();
-  (*stream_mapping)->stop();
-  (*queue_mapping)->stop();
+  server->stop();
+  if (api) api->web->stop();
+  if (pipeline) pipeline->stop();
   logger->log(functions::LogLevel::kInfo, nullptr, "stopped");
   return 0;
 }
@@ -253,14 +295,21 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ServeArgs>();
   CLI::App* cmd = app.add_subcommand(
       "serve", "Run the whole system on one machine: the API and the order pipeline");
+  cmd->add_option("--role", args->role,
+                  "what this instance runs: api (the API, the storefront and the console; no "
+                  "stream or queue mapping), pipeline (the stream and queue mappings, with "
+                  "/health and /metrics; no API), or all")
+      ->check(CLI::IsMember({"api", "pipeline", "all"}))
+      ->capture_default_str();
   cmd->add_option("--db", args->db_path,
-                  "embedded database file (with --backend aws: API keys and the stream checkpoint)")
+                  "embedded database file (with --backend aws: the stream checkpoint)")
       ->capture_default_str();
   cmd->add_option("--host", args->host, "address to listen on")->capture_default_str();
   cmd->add_option("--port", args->port, "port to listen on (0: any free port)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   add_aws_options(*cmd, args->aws, AwsParts::kAll, /*with_create_missing=*/true);
+  add_api_keys_table_option(*cmd, args->aws);
   cmd->add_option("--io-threads", args->io_threads, "threads running the sockets")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

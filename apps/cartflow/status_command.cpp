@@ -46,12 +46,7 @@ void print_counts(const char* role, const std::string& name,
 }
 
 int run_aws_status(const StatusArgs& args) {
-  auto options = aws_options_from_args(args.aws, AwsParts::kAll);
-  if (!options.ok()) {
-    print_error(options.error().message);
-    return 1;
-  }
-  auto system = AwsSystem::open(*options);
+  auto system = open_aws_system(args.aws, AwsParts::kAll);
   if (!system.ok()) {
     print_error(system.error().message);
     return 1;

@@ -93,11 +93,28 @@ std::string api_key_hash(std::string_view secret) {
   return util::sha256(secret);
 }
 
-Result<std::unique_ptr<ApiKeyStore>> ApiKeyStore::open(embedded::Database& database,
-                                                       const ports::Clock& clock) {
-  std::unique_ptr<ApiKeyStore> store(new ApiKeyStore(database, clock));
+namespace {
+
+// The embedded store: the keys and their usage in the Database's tables.
+class SqliteApiKeyStore final : public ApiKeyStore {
+ public:
+  SqliteApiKeyStore(embedded::Database& database, const ports::Clock& clock)
+      : ApiKeyStore(clock), database_(database) {}
+  Status load();
+
+ private:
+  Status insert(const Cached& k) override;
+  Status mark_revoked(std::string_view id, std::int64_t now_ms) override;
+  Result<bool> count_request(const ApiKey& key, std::int64_t period_start_ms) override;
+  Result<std::int64_t> read_used(std::string_view key_id,
+                                 std::int64_t period_start_ms) const override;
+
+  embedded::Database& database_;
+};
+
+Status SqliteApiKeyStore::load() {
   std::vector<Cached> keys;
-  Status s = database.read([&](embedded::Connection& c) -> Status {
+  Status s = database_.read([&](embedded::Connection& c) -> Status {
     auto stmt = c.prepare(kSelectKeys);
     if (!stmt.ok()) return std::move(stmt).error();
     while (true) {
@@ -122,36 +139,18 @@ Result<std::unique_ptr<ApiKeyStore>> ApiKeyStore::open(embedded::Database& datab
     (*stmt)->reset();
     return {};
   });
-  if (!s.ok()) return std::move(s).error();
-  std::lock_guard lock(store->mutex_);
-  store->keys_ = std::move(keys);
-  store->update_any_quota();
-  return store;
+  if (!s.ok()) return s;
+  replace_keys(std::move(keys));
+  return {};
 }
 
-ApiKeyStore::~ApiKeyStore() = default;
-
-Result<CreatedApiKey> ApiKeyStore::create(std::string_view name, const UsagePlan& plan,
-                                          bool admin) {
-  if (auto s = validate(plan); !s.ok()) return std::move(s).error();
-  if (name.empty() || name.size() > 128) {
-    return Error::invalid("key name must have 1 to 128 characters");
-  }
-  const std::string secret = util::random_string(kBase62, kSecretLength);
-  const std::string id = util::random_string("0123456789abcdefghijklmnopqrstuvwxyz", kIdLength);
-
-  Cached k;
-  k.key.id = id;
-  k.key.name = std::string(name);
-  k.key.created_ms = clock_.now_ms();
-  k.key.plan = plan;
-  k.key.admin = admin;
-  k.hash = api_key_hash(secret);
-  Status s = database_.write([&](embedded::Connection& c) -> Status {
+Status SqliteApiKeyStore::insert(const Cached& k) {
+  return database_.write([&](embedded::Connection& c) -> Status {
     auto stmt = c.prepare(
         "INSERT INTO api_keys(id, name, key_hash, created_ms, revoked_ms, rate, burst, "
         "quota_limit, quota_period, admin) VALUES(?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)");
     if (!stmt.ok()) return std::move(stmt).error();
+    const UsagePlan& plan = k.key.plan;
     (*stmt)->bind_text(1, k.key.id)
         .bind_text(2, k.key.name)
         .bind_blob(3, k.hash)
@@ -160,10 +159,85 @@ Result<CreatedApiKey> ApiKeyStore::create(std::string_view name, const UsagePlan
         .bind(6, plan.burst)
         .bind(7, plan.quota)
         .bind_text(8, quota_period_name(plan.period))
-        .bind(9, static_cast<std::int64_t>(admin ? 1 : 0));
+        .bind(9, static_cast<std::int64_t>(k.key.admin ? 1 : 0));
     return (*stmt)->run();
   });
+}
+
+Status SqliteApiKeyStore::mark_revoked(std::string_view id, std::int64_t now_ms) {
+  return database_.write([&](embedded::Connection& c) -> Status {
+    auto stmt = c.prepare("UPDATE api_keys SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL");
+    if (!stmt.ok()) return std::move(stmt).error();
+    (*stmt)->bind(1, now_ms).bind_text(2, id);
+    return (*stmt)->run();
+  });
+}
+
+Result<bool> SqliteApiKeyStore::count_request(const ApiKey& key, std::int64_t start) {
+  bool counted = false;
+  Status s = database_.write([&](embedded::Connection& c) -> Status {
+    auto stmt = c.prepare(
+        "INSERT INTO api_key_usage(key_id, period_start_ms, used) VALUES(?, ?, 1) "
+        "ON CONFLICT(key_id, period_start_ms) DO UPDATE SET used = used + 1 WHERE used < ?");
+    if (!stmt.ok()) return std::move(stmt).error();
+    (*stmt)->bind_text(1, key.id).bind(2, start).bind(3, key.plan.quota);
+    if (auto r = (*stmt)->run(); !r.ok()) return r;
+    counted = c.changes() > 0;
+    return {};
+  });
   if (!s.ok()) return std::move(s).error();
+  return counted;
+}
+
+Result<std::int64_t> SqliteApiKeyStore::read_used(std::string_view key_id,
+                                                  std::int64_t start) const {
+  std::int64_t used = 0;
+  Status s = database_.read([&](embedded::Connection& c) -> Status {
+    auto stmt = c.prepare("SELECT used FROM api_key_usage WHERE key_id = ? AND period_start_ms = ?");
+    if (!stmt.ok()) return std::move(stmt).error();
+    (*stmt)->bind_text(1, key_id).bind(2, start);
+    auto row = (*stmt)->step();
+    if (!row.ok()) return std::move(row).error();
+    if (*row) used = (*stmt)->column_int(0);
+    (*stmt)->reset();
+    return {};
+  });
+  if (!s.ok()) return std::move(s).error();
+  return used;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ApiKeyStore>> ApiKeyStore::open(embedded::Database& database,
+                                                       const ports::Clock& clock) {
+  auto store = std::make_unique<SqliteApiKeyStore>(database, clock);
+  if (auto s = store->load(); !s.ok()) return std::move(s).error();
+  return std::unique_ptr<ApiKeyStore>(std::move(store));
+}
+
+ApiKeyStore::~ApiKeyStore() = default;
+
+void ApiKeyStore::replace_keys(std::vector<Cached> keys) const {
+  std::lock_guard lock(mutex_);
+  keys_ = std::move(keys);
+  update_any_quota();
+}
+
+Result<CreatedApiKey> ApiKeyStore::create(std::string_view name, const UsagePlan& plan,
+                                          bool admin) {
+  if (auto s = validate(plan); !s.ok()) return std::move(s).error();
+  if (name.empty() || name.size() > 128) {
+    return Error::invalid("key name must have 1 to 128 characters");
+  }
+  const std::string secret = util::random_string(kBase62, kSecretLength);
+  Cached k;
+  k.key.id = util::random_string("0123456789abcdefghijklmnopqrstuvwxyz", kIdLength);
+  k.key.name = std::string(name);
+  k.key.created_ms = clock_.now_ms();
+  k.key.plan = plan;
+  k.key.admin = admin;
+  k.hash = api_key_hash(secret);
+  if (auto s = insert(k); !s.ok()) return std::move(s).error();
   CreatedApiKey created{k.key, secret};
   std::lock_guard lock(mutex_);
   keys_.push_back(std::move(k));
@@ -180,20 +254,18 @@ std::vector<ApiKey> ApiKeyStore::list() const {
 }
 
 Status ApiKeyStore::revoke(std::string_view id) {
-  {
+  auto known = [&]() -> std::optional<bool> {  // nullopt: unknown; else: revoked already
     std::lock_guard lock(mutex_);
-    auto it = std::find_if(keys_.begin(), keys_.end(), [&](const Cached& k) { return k.key.id == id; });
-    if (it == keys_.end()) return Error::not_found("no API key with id '" + std::string(id) + "'");
-    if (it->key.revoked) return {};
-  }
-  const std::int64_t now = clock_.now_ms();
-  Status s = database_.write([&](embedded::Connection& c) -> Status {
-    auto stmt = c.prepare("UPDATE api_keys SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL");
-    if (!stmt.ok()) return std::move(stmt).error();
-    (*stmt)->bind(1, now).bind_text(2, id);
-    return (*stmt)->run();
-  });
-  if (!s.ok()) return s;
+    for (const Cached& k : keys_) {
+      if (k.key.id == id) return k.key.revoked;
+    }
+    return std::nullopt;
+  };
+  std::optional<bool> revoked = known();
+  if (!revoked && refresh(/*miss=*/true)) revoked = known();  // made by another process
+  if (!revoked) return Error::not_found("no API key with id '" + std::string(id) + "'");
+  if (*revoked) return {};
+  if (Status s = mark_revoked(id, clock_.now_ms()); !s.ok()) return s;
   std::lock_guard lock(mutex_);
   for (Cached& k : keys_) {
     if (k.key.id == id) k.key.revoked = true;
@@ -202,7 +274,7 @@ Status ApiKeyStore::revoke(std::string_view id) {
   return {};
 }
 
-void ApiKeyStore::update_any_quota() {
+void ApiKeyStore::update_any_quota() const {
   bool any = false;
   for (const Cached& k : keys_) {
     any = any || (!k.key.revoked && k.key.plan.quota > 0 && k.key.plan.period != QuotaPeriod::kNone);
@@ -221,6 +293,13 @@ std::optional<ApiKey> ApiKeyStore::authenticate_admin(std::string_view secret) c
 std::optional<ApiKey> ApiKeyStore::find_active(std::string_view secret, bool admin) const {
   if (secret.empty()) return std::nullopt;
   const std::string hash = api_key_hash(secret);
+  (void)refresh(/*miss=*/false);
+  std::optional<ApiKey> found = search(hash, admin);
+  if (!found && refresh(/*miss=*/true)) found = search(hash, admin);
+  return found;
+}
+
+std::optional<ApiKey> ApiKeyStore::search(const std::string& hash, bool admin) const {
   std::lock_guard lock(mutex_);
   // Every key is compared, match or not, so timing reveals neither the key nor its position.
   const Cached* found = nullptr;
@@ -242,39 +321,12 @@ Result<QuotaDecision> ApiKeyStore::consume_quota(const ApiKey& key) {
       exhausted_.erase(it);
     }
   }
-  bool counted = false;
-  Status s = database_.write([&](embedded::Connection& c) -> Status {
-    auto stmt = c.prepare(
-        "INSERT INTO api_key_usage(key_id, period_start_ms, used) VALUES(?, ?, 1) "
-        "ON CONFLICT(key_id, period_start_ms) DO UPDATE SET used = used + 1 WHERE used < ?");
-    if (!stmt.ok()) return std::move(stmt).error();
-    (*stmt)->bind_text(1, key.id).bind(2, start).bind(3, key.plan.quota);
-    if (auto r = (*stmt)->run(); !r.ok()) return r;
-    counted = c.changes() > 0;
-    return {};
-  });
-  if (!s.ok()) return std::move(s).error();
-  if (counted) return QuotaDecision::kAllowed;
+  auto counted = count_request(key, start);
+  if (!counted.ok()) return std::move(counted).error();
+  if (*counted) return QuotaDecision::kAllowed;
   std::lock_guard lock(mutex_);
   exhausted_[key.id] = start;
   return QuotaDecision::kExceeded;
-}
-
-Result<std::int64_t> ApiKeyStore::quota_used(std::string_view key_id, QuotaPeriod period) const {
-  const std::int64_t start = quota_period_start_ms(period, clock_.now_ms());
-  std::int64_t used = 0;
-  Status s = database_.read([&](embedded::Connection& c) -> Status {
-    auto stmt = c.prepare("SELECT used FROM api_key_usage WHERE key_id = ? AND period_start_ms = ?");
-    if (!stmt.ok()) return std::move(stmt).error();
-    (*stmt)->bind_text(1, key_id).bind(2, start);
-    auto row = (*stmt)->step();
-    if (!row.ok()) return std::move(row).error();
-    if (*row) used = (*stmt)->column_int(0);
-    (*stmt)->reset();
-    return {};
-  });
-  if (!s.ok()) return std::move(s).error();
-  return used;
 }
 
 }  // namespace cartflow::platform

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// ApiKeyStore: the local API Gateway's API keys and usage plans, in the embedded Database
-// (tables api_keys and api_key_usage, schema version 2; the admin flag, version 4).
+// ApiKeyStore: the local API Gateway's API keys and usage plans. Two stores behind this one
+// interface: the embedded Database's (ApiKeyStore::open: tables api_keys and api_key_usage,
+// schema version 2; the admin flag, version 4), and a DynamoDB-like table's
+// (platform/table_api_keys.h), which several processes share.
 //
 // Admin keys open the operations console (`/console`, web/console_api.h) and nothing else: the
 // API Gateway refuses them, and the console refuses every key that is not admin, so a
@@ -16,8 +18,9 @@
 // Secrets are never logged, listed or kept in memory after create() returns.
 //
 // Threading: thread-safe. Keys are cached in memory (loaded by open(), updated by create() and
-// revoke() through this object); the Database admits one writing process, so no other process
-// can change the keys while this store is open.
+// revoke() through this object). The embedded Database admits one writing process, so no other
+// process can change its keys while its store is open; a shared store reloads its cache as its
+// header says (refresh()).
 
 #include <atomic>
 #include <cstdint>
@@ -81,13 +84,14 @@ enum class QuotaDecision { kAllowed, kExceeded };
 
 class ApiKeyStore {
  public:
-  // Loads the keys from `database` (which must outlive the store). Fails with the database's
-  // error (kUnavailable) when it cannot be read.
+  // The embedded store: loads the keys from `database` (which must outlive the store). Fails
+  // with the database's error (kUnavailable) when it cannot be read.
   static model::Result<std::unique_ptr<ApiKeyStore>> open(embedded::Database& database,
                                                           const ports::Clock& clock);
+  virtual ~ApiKeyStore();
 
   // Creates a key under `plan`. kInvalidArgument for an invalid plan or an empty name longer
-  // than 128 characters; the database's error when the write fails.
+  // than 128 characters; the storage's error when the write fails.
   // `admin`: a console key (see above) instead of an API key.
   model::Result<CreatedApiKey> create(std::string_view name, const UsagePlan& plan,
                                       bool admin = false);
@@ -105,34 +109,54 @@ class ApiKeyStore {
   std::optional<ApiKey> authenticate_admin(std::string_view secret) const;
 
   // Whether any active key has a quota (consume_quota() then writes for it). Lock-free read of
-  // a flag kept by open(), create() and revoke().
+  // a flag kept by open(), create(), revoke() and refreshes.
   bool any_quota() const { return any_quota_.load(std::memory_order_acquire); }
 
   // Counts one request against the quota of `key` for the period containing the clock's now,
   // persistently (one write). kAllowed without writing when the plan has no quota. kExceeded
   // when the period's count already reached the quota (the request is not counted). Fails with
-  // the database's error when the write fails (the caller should answer 5xx, not let it pass).
+  // the storage's error when the write fails (the caller should answer 5xx, not let it pass).
   model::Result<QuotaDecision> consume_quota(const ApiKey& key);
   // Requests counted for `key_id` in the current period (0 when none).
-  model::Result<std::int64_t> quota_used(std::string_view key_id, QuotaPeriod period) const;
+  model::Result<std::int64_t> quota_used(std::string_view key_id, QuotaPeriod period) const {
+    return read_used(key_id, quota_period_start_ms(period, clock_.now_ms()));
+  }
 
-  ~ApiKeyStore();
-
- private:
+ protected:
   struct Cached {
     ApiKey key;
     std::string hash;  // 32 raw bytes
   };
-  std::optional<ApiKey> find_active(std::string_view secret, bool admin) const;
-  ApiKeyStore(embedded::Database& database, const ports::Clock& clock)
-      : database_(database), clock_(clock) {}
+  explicit ApiKeyStore(const ports::Clock& clock) : clock_(clock) {}
 
-  embedded::Database& database_;
+  // The storage, for the cache above it. Each fails with the storage's error.
+  // Stores a new key.
+  virtual model::Status insert(const Cached& key) = 0;
+  // Marks key `id` revoked at `now_ms` (a revoked key stays revoked).
+  virtual model::Status mark_revoked(std::string_view id, std::int64_t now_ms) = 0;
+  // Adds one to the count of `key` for the period starting at `period_start_ms` unless it has
+  // reached the plan's quota: true when counted, false when the quota was reached.
+  virtual model::Result<bool> count_request(const ApiKey& key, std::int64_t period_start_ms) = 0;
+  virtual model::Result<std::int64_t> read_used(std::string_view key_id,
+                                                std::int64_t period_start_ms) const = 0;
+  // Called by authenticate*() before the cache is searched (`miss` false) and again after a
+  // search found nothing (`miss` true; the search is then repeated when this returns true).
+  // A store that other processes write reloads here (through replace_keys()); the embedded one
+  // never needs to.
+  virtual bool refresh(bool /*miss*/) const { return false; }
+  // Replaces the cache with `keys` (creation order), e.g. after reading the storage.
+  void replace_keys(std::vector<Cached> keys) const;
+  const ports::Clock& clock() const { return clock_; }
+
+ private:
+  std::optional<ApiKey> find_active(std::string_view secret, bool admin) const;
+  std::optional<ApiKey> search(const std::string& hash, bool admin) const;
+  void update_any_quota() const;  // REQUIRES(mutex_)
+
   const ports::Clock& clock_;
   mutable std::mutex mutex_;
-  std::vector<Cached> keys_;  // GUARDED_BY(mutex_), creation order
-  std::atomic<bool> any_quota_{false};  // some active key in keys_ has a quota
-  void update_any_quota();    // REQUIRES(mutex_)
+  mutable std::vector<Cached> keys_;  // GUARDED_BY(mutex_), creation order
+  mutable std::atomic<bool> any_quota_{false};  // some active key in keys_ has a quota
   // Keys whose quota was found exhausted, with the period start: no write until it rolls over.
   std::map<std::string, std::int64_t, std::less<>> exhausted_;  // GUARDED_BY(mutex_)
 };

@@ -79,7 +79,8 @@ class AwsArgsTest : public ::testing::Test {
                          << R"({"OutputKey":"TableName","OutputValue":"s-EcommerceAppTable-X"},)"
                          << R"({"OutputKey":"QueueUrl","OutputValue":"https://sqs/1/s-Q-Y"},)"
                          << R"({"OutputKey":"DeadLetterQueueUrl","OutputValue":"https://sqs/1/s-D-Z"},)"
-                         << R"({"OutputKey":"StreamFailureQueueUrl","OutputValue":"https://sqs/1/s-F-W"}]}]})";
+                         << R"({"OutputKey":"StreamFailureQueueUrl","OutputValue":"https://sqs/1/s-F-W"},)"
+                         << R"({"OutputKey":"ApiKeysTableName","OutputValue":"s-ApiKeysTable-V"}]}]})";
   }
   void TearDown() override { std::filesystem::remove(path_); }
   std::filesystem::path path_;
@@ -92,6 +93,7 @@ TEST_F(AwsArgsTest, StackOutputsNameEveryResourceButTheDlq) {
   EXPECT_EQ(options->table_name, "s-EcommerceAppTable-X");
   EXPECT_EQ(options->queue, "https://sqs/1/s-Q-Y");
   EXPECT_EQ(options->stream_failure_queue, "https://sqs/1/s-F-W");
+  EXPECT_EQ(options->api_keys_table, "s-ApiKeysTable-V");
   EXPECT_EQ(options->dead_letter_queue, "") << "the DLQ comes from the queue's RedrivePolicy";
   EXPECT_EQ(options->parts, AwsParts::kAll);
 }

@@ -16,6 +16,7 @@
 #include "dynamodb_local.h"
 #include "e2e_fixture.h"
 #include "functions/api_table.h"
+#include "platform/table_api_keys.h"
 #include "sqs_local.h"
 
 namespace cartflow::e2e {
@@ -25,7 +26,7 @@ using std::chrono::seconds;
 
 constexpr const char* kResourceVariables[] = {"TABLE_NAME", "UPDATE_CART_PRODUCT_SQS",
                                               "UPDATE_CART_PRODUCT_DLQ",
-                                              "ORDER_STREAM_FAILURE_SQS"};
+                                              "ORDER_STREAM_FAILURE_SQS", "CARTFLOW_API_KEYS_TABLE"};
 
 class AwsNamesTest : public ::testing::Test {
  protected:
@@ -53,6 +54,10 @@ class AwsNamesTest : public ::testing::Test {
     const std::string stack = "cartflow-names-" + std::to_string(++runs_);
     table_ = stack + "-EcommerceAppTable-1Q2W3E4R5T6Y";
     ASSERT_TRUE(aws::create_table(dynamodb_->client(), functions::table_description(table_)).ok());
+    keys_table_ = stack + "-ApiKeysTable-7U8I9O0P1A2S";
+    ASSERT_TRUE(
+        aws::create_table(dynamodb_->client(), platform::api_keys_table_description(keys_table_))
+            .ok());
     dlq_url_ = create_queue(stack + "-UpdateCartProductsDLQ-AbCdEf123456", {});
     auto dlq_arn = aws::queue_arn(sqs_->client(), dlq_url_);
     ASSERT_TRUE(dlq_arn.ok()) << dlq_arn.error().message;
@@ -84,6 +89,7 @@ class AwsNamesTest : public ::testing::Test {
     out << R"({"Stacks":[{"StackName":"s","StackStatus":"CREATE_COMPLETE","Outputs":[)"
         << R"({"OutputKey":"ApiUrl","OutputValue":"https://x.execute-api.us-east-1.amazonaws.com/Dev"},)"
         << R"({"OutputKey":"TableName","OutputValue":")" << table_ << R"("},)"
+        << R"({"OutputKey":"ApiKeysTableName","OutputValue":")" << keys_table_ << R"("},)"
         << R"({"OutputKey":"QueueUrl","OutputValue":")" << queue_url_ << R"("},)"
         << R"({"OutputKey":"DeadLetterQueueUrl","OutputValue":")" << dlq_url_ << R"("})";
     if (!failure_url.empty()) {
@@ -126,7 +132,7 @@ class AwsNamesTest : public ::testing::Test {
   static aws::testing::SqsLocal* sqs_;
   static int runs_;
   TempDir dir;
-  std::string table_, queue_url_, dlq_url_, failure_url_, outputs_;
+  std::string table_, keys_table_, queue_url_, dlq_url_, failure_url_, outputs_;
   std::unique_ptr<ServeProcess> server;
 };
 
@@ -140,6 +146,7 @@ TEST_F(AwsNamesTest, ServeWithTheTemplateEnvironmentRunsAnOrderThrough) {
   ::setenv("TABLE_NAME", table_.c_str(), 1);
   ::setenv("UPDATE_CART_PRODUCT_SQS", queue_url_.c_str(), 1);
   ::setenv("ORDER_STREAM_FAILURE_SQS", failure_url_.c_str(), 1);
+  ::setenv("CARTFLOW_API_KEYS_TABLE", keys_table_.c_str(), 1);  // a local instance's own setting
   std::string error;
   server = ServeProcess::start(dir.path(), dir.file("state.db"), error, {"--backend", "aws"},
                                seconds(90));
@@ -184,6 +191,10 @@ TEST_F(AwsNamesTest, StackOutputsAreEnoughForServeAndStatus) {
   EXPECT_NE(status.out.find("orders " + queue_url_ + ": 0 visible"), std::string::npos) << status.out;
   EXPECT_NE(status.out.find("dead-letter " + dlq_url_ + ": 0 visible"), std::string::npos) << status.out;
   EXPECT_NE(status.out.find("stream on-failure " + failure_url_), std::string::npos) << status.out;
+  // The key serve made at its first start is in the stack's keys table.
+  const CommandResult keys = cartflow({"keys", "list", "--backend", "aws", "--stack-outputs", outputs_});
+  ASSERT_EQ(keys.exit_code, 0) << keys.out << keys.err;
+  EXPECT_NE(keys.out.find("default"), std::string::npos) << keys.out;
 }
 
 TEST_F(AwsNamesTest, CatalogLoadWritesTheDynamoDbTable) {

@@ -121,7 +121,8 @@ class TemplateTest(unittest.TestCase):
         # (apps/cartflow/aws_args.cpp); a renamed output would silently fall back to defaults.
         outputs = load_template()["Outputs"]
         expected = {"TableName": "EcommerceAppTable", "QueueUrl": "UpdateCartProductsSQS",
-                    "StreamFailureQueueUrl": "OrderStreamFailureQueue"}
+                    "StreamFailureQueueUrl": "OrderStreamFailureQueue",
+                    "ApiKeysTableName": "ApiKeysTable"}
         with open(os.path.join(ROOT, "apps", "cartflow", "aws_args.cpp"), encoding="utf-8") as f:
             reader = f.read()
         for key, resource in expected.items():

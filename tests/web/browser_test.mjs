@@ -137,7 +137,7 @@ async function cancellation(browser, serve) {
 async function errors(browser, serve) {
   // The 409 race below re-adds an item as fast as it can: with its own key, not to be throttled.
   await serve.stop();
-  const racer = serve.run("keys", "create", "--name", "racer", "--rate", "100000", "--burst", "100000")
+  const racer = serve.keys("create", "--name", "racer", "--rate", "100000", "--burst", "100000")
     .trim().split("\n").pop();
   await serve.start();
   const products = (await serve.api("GET", "/products?limit=2")).body.products;
@@ -278,7 +278,7 @@ async function refusedKey(browser, serve) {
   check(direct.status === 403, "console API refuses a storefront key");
   // A key over its usage plan (burst 1): the page's first requests get 429, explained.
   await serve.stop();
-  const slow = serve.run("keys", "create", "--name", "slow", "--rate", "0.01", "--burst", "1").trim().split("\n").pop();
+  const slow = serve.keys("create", "--name", "slow", "--rate", "0.01", "--burst", "1").trim().split("\n").pop();
   await serve.start();
   const throttled = await openShop(browser, serve, "frank", slow);
   await page_error(throttled, "Too many requests (429): the key's usage plan limits it");

@@ -105,8 +105,8 @@ export class AwsPeers {
 }
 
 export class Serve {
-  // `aws`: AwsPeers started, for `--backend aws` (the --db file then holds only the API keys
-  // and the stream checkpoint); without it, the embedded backend in the --db file.
+  // `aws`: AwsPeers started, for `--backend aws` (the --db file then holds only the stream
+  // checkpoint; the API keys are in DynamoDB); without it, the embedded backend in the --db file.
   constructor(binary, aws = null) {
     this.binary = binary;
     this.dir = mkdtempSync(path.join(tmpdir(), "cartflow-web-"));
@@ -121,6 +121,11 @@ export class Serve {
     const r = spawnSync(this.binary, [...args, "--db", this.db], { encoding: "utf8", env: this.env });
     if (r.status !== 0) throw new Error(`cartflow ${args.join(" ")}: ${r.stderr}`);
     return r.stdout;
+  }
+
+  // `cartflow keys args...` on this backend's key store; returns its stdout.
+  keys(...args) {
+    return this.run("keys", ...args, ...this.backend);
   }
 
   // Loads the sample catalog into this backend.
