@@ -3,10 +3,10 @@
 #include "platform/http_server.h"
 
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -135,10 +135,22 @@ struct ServerCore {
   // Declared last: destroyed first, while the members above (used by sessions' destructors)
   // are still alive.
   std::unique_ptr<asio::thread_pool> workers;
-  asio::io_context ioc;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  // One io_context per I/O thread, each run by that thread alone (concurrency hint 1): a
+  // connection lives on one of them for its whole life, so its handlers need no strand and no
+  // I/O thread wakes another for it. The first also runs the acceptor, which hands the
+  // connections out in turn.
+  asio::io_context ioc{1};
+  std::vector<std::unique_ptr<asio::io_context>> more_contexts;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
   tcp::acceptor acceptor{ioc};
   std::vector<std::thread> io_threads;
+  std::size_t next_context = 0;  // only the acceptor's handler (on ioc's thread) touches it
+
+  // The context the next connection goes to.
+  asio::io_context& take_context() {
+    const std::size_t i = next_context++ % (more_contexts.size() + 1);
+    return i == 0 ? ioc : *more_contexts[i - 1];
+  }
 
   void do_accept();
   void stop();
@@ -244,7 +256,7 @@ class Session : public std::enable_shared_from_this<Session> {
                [self = shared_from_this(), request] { self->run_handler(*request); });
   }
 
-  // Calls the handler with a reply that writes on this connection's strand.
+  // Calls the handler with a reply that writes on this connection's I/O thread.
   void run_handler(const HttpRequest& request) {
     HttpReply reply(
         [self = shared_from_this()](HttpResponse response) {
@@ -321,7 +333,7 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 void ServerCore::do_accept() {
-  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+  acceptor.async_accept(take_context(), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
       return do_accept();  // e.g. too many open files: keep serving the others
@@ -367,8 +379,9 @@ void ServerCore::stop() {
   }
   each_session([](Session& s) { s.force_close(); });
   workers->join();  // handlers already running finish; their answers find a closed socket
-  work.reset();
+  work.clear();
   ioc.stop();
+  for (auto& context : more_contexts) context->stop();
   for (auto& t : io_threads) t.join();
   io_threads.clear();
 }
@@ -416,12 +429,17 @@ model::Status HttpServer::start() {
     util::ThreadNameScope named("cf-http-worker");  // the pool's threads inherit the name
     s.workers = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(s.options.worker_threads));
   }
-  s.work.emplace(s.ioc.get_executor());
+  for (int i = 1; i < s.options.io_threads; ++i) {
+    s.more_contexts.push_back(std::make_unique<asio::io_context>(1));
+  }
+  s.work.push_back(asio::make_work_guard(s.ioc));
+  for (auto& context : s.more_contexts) s.work.push_back(asio::make_work_guard(*context));
   s.do_accept();
   for (int i = 0; i < s.options.io_threads; ++i) {
-    s.io_threads.emplace_back([&s] {
+    asio::io_context& context = i == 0 ? s.ioc : *s.more_contexts[static_cast<std::size_t>(i - 1)];
+    s.io_threads.emplace_back([&context] {
       util::name_this_thread("cf-http-io");
-      s.ioc.run();
+      context.run();
     });
   }
   s.started = true;

@@ -5,7 +5,9 @@
 // `cartflow serve`: keep-alive, limits on header and body size, read and idle timeouts, and a
 // graceful stop.
 //
-// Threads: `io_threads` threads run the sockets (accept, read, write: never blocking). Requests
+// Threads: `io_threads` threads run the sockets (accept, read, write: never blocking), each with
+// an event loop of its own: a connection is given to one of them in turn when it is accepted
+// and stays there, so no lock or strand is shared between I/O threads. Requests
 // that options.runs_inline accepts (those that never block) are handled right there; the others
 // are handed to `worker_threads` other threads that call the handler, because the handlers block
 // on the database (a write waits for its group commit); so a slow handler never stalls I/O of
