@@ -272,71 +272,72 @@ Item last_evaluated_key(const Item& item, const ports::KeySchema& table_keys,
   return key;
 }
 
-// Steps `st` (bound by bind_query) into `page`: counts every row scanned, keeps (projected)
-// those that pass the filter, and stops when the rows end or the page is full (the limit
-// scanned or kMaxPageBytes read), a full page getting its LastEvaluatedKey. Fails with the
-// error of a step, a decode or the filter's evaluation.
-Status read_page(Statement& st, const ports::QueryRequest& request,
-                 const ports::KeySchema& table_keys, const ports::IndexDescription* index,
-                 ports::QueryResult& page) {
+// Steps `st` (bound by bind_query) through one page: calls `take(stored)` for each row in
+// order (it returns the item's model::item_size, or an error that stops the page) and counts it
+// in `scanned`; stops when the rows end or the page is full (the limit scanned or kMaxPageBytes
+// read). Like DynamoDB, a page that reaches its limit has a LastEvaluatedKey even when no item
+// follows (the next page is then empty): it does not look ahead; it is the table key (and, on
+// an index, the index key) of the row that filled the page.
+template <typename Take>
+Status read_page_rows(Statement& st, const ports::QueryRequest& request,
+                      const ports::KeySchema& table_keys, const ports::IndexDescription* index,
+                      std::size_t& scanned, std::optional<Item>& last_key, Take take) {
   const std::size_t limit = request.limit.value_or(std::numeric_limits<std::size_t>::max());
   std::size_t bytes = 0;
   for (;;) {
     auto row = st.step();
     if (!row.ok()) return std::move(row).error();
     if (!*row) break;
-    auto item = decode_item(st.column_view(0));
-    if (!item.ok()) return std::move(item).error();
-    ++page.scanned_count;
-    bytes += model::item_size(*item);
-    bool keep = true;
-    if (request.filter) {
-      auto passes = model::evaluate(*request.filter, *item);
-      if (!passes.ok()) return std::move(passes).error();
-      keep = *passes;
-    }
-    // Like DynamoDB, a page that reaches its limit has a LastEvaluatedKey even when no item
-    // follows (the next page is then empty): it does not look ahead.
-    const bool full = page.scanned_count >= limit || bytes >= SqliteTable::kMaxPageBytes;
-    // Taken before the item moves into the page (its keys, not the projection's).
-    if (full) page.last_evaluated_key = last_evaluated_key(*item, table_keys, index);
-    if (keep) {
-      page.items.push_back(request.projection ? model::project(*request.projection, *item)
-                                              : std::move(*item));
-    }
-    if (full) break;
-  }
-  return {};
-}
-
-// Reads `st` (bound by bind_query) into `out` as query_plain does: every row is an item (no
-// filter, no projection), written straight from its stored bytes; the item that fills the page
-// is decoded for its LastEvaluatedKey. Same page limits as read_page.
-Status read_plain_page(Statement& st, const ports::QueryRequest& request,
-                       const ports::KeySchema& table_keys, const ports::IndexDescription* index,
-                       ports::AttributeNames drop, std::string& out,
-                       ports::PlainQueryResult& page) {
-  const std::size_t limit = request.limit.value_or(std::numeric_limits<std::size_t>::max());
-  std::size_t bytes = 0;
-  for (;;) {
-    auto row = st.step();
-    if (!row.ok()) return std::move(row).error();
-    if (!*row) break;
-    std::string_view stored = st.column_view(0);
-    if (!out.empty() && out.back() != '[') out.push_back(',');
-    auto size = append_plain_json(stored, drop, out);
+    const std::string_view stored = st.column_view(0);
+    Result<std::size_t> size = take(stored);
     if (!size.ok()) return std::move(size).error();
-    ++page.scanned_count;
-    ++page.count;
+    ++scanned;
     bytes += *size;
-    if (page.scanned_count >= limit || bytes >= SqliteTable::kMaxPageBytes) {
+    if (scanned >= limit || bytes >= SqliteTable::kMaxPageBytes) {
       auto item = decode_item(stored);
       if (!item.ok()) return std::move(item).error();
-      page.last_evaluated_key = last_evaluated_key(*item, table_keys, index);
+      last_key = last_evaluated_key(*item, table_keys, index);
       break;
     }
   }
   return {};
+}
+
+// Reads one page into `page`: every row decoded, kept (projected) when it passes the filter.
+// Fails with the error of a step, a decode or the filter's evaluation.
+Status read_page(Statement& st, const ports::QueryRequest& request,
+                 const ports::KeySchema& table_keys, const ports::IndexDescription* index,
+                 ports::QueryResult& page) {
+  return read_page_rows(
+      st, request, table_keys, index, page.scanned_count, page.last_evaluated_key,
+      [&](std::string_view stored) -> Result<std::size_t> {
+        auto item = decode_item(stored);
+        if (!item.ok()) return std::move(item).error();
+        const std::size_t size = model::item_size(*item);
+        if (request.filter) {
+          auto passes = model::evaluate(*request.filter, *item);
+          if (!passes.ok()) return std::move(passes).error();
+          if (!*passes) return size;
+        }
+        page.items.push_back(request.projection ? model::project(*request.projection, *item)
+                                                : std::move(*item));
+        return size;
+      });
+}
+
+// Reads one page into `out` as query_plain does: every row is an item (no filter, no
+// projection), written straight from its stored bytes.
+Status read_plain_page(Statement& st, const ports::QueryRequest& request,
+                       const ports::KeySchema& table_keys, const ports::IndexDescription* index,
+                       ports::AttributeNames drop, std::string& out,
+                       ports::PlainQueryResult& page) {
+  Status s = read_page_rows(st, request, table_keys, index, page.scanned_count,
+                            page.last_evaluated_key, [&](std::string_view stored) {
+                              if (!out.empty() && out.back() != '[') out.push_back(',');
+                              return append_plain_json(stored, drop, out);
+                            });
+  page.count = page.scanned_count;
+  return s;
 }
 
 // A query checked and planned before anything is read: the index, the sk range, where the
