@@ -159,18 +159,15 @@ Status check_disjoint(const std::vector<const Path*>& paths, const char* where) 
       std::size_t n = std::min(a.size(), b.size());
       std::size_t k = 0;
       while (k < n && a[k] == b[k]) ++k;
-      std::string both =
-          "path one: " + describe_path(*paths[i]) + ", path two: " + describe_path(*paths[j]);
-      if (k == n) {
-        return Error::invalid(std::string("Invalid ") + where +
-                              ": Two document paths overlap with each other; must remove or "
-                              "rewrite one of these paths; " + both);
-      }
-      if (a[k].part.index() != b[k].part.index()) {
-        return Error::invalid(std::string("Invalid ") + where +
-                              ": Two document paths conflict with each other; must remove or "
-                              "rewrite one of these paths; " + both);
-      }
+      const char* problem = k == n                                    ? "overlap"
+                            : a[k].part.index() != b[k].part.index() ? "conflict"
+                                                                      : nullptr;
+      if (problem == nullptr) continue;
+      // The message is built only on failure: updates are checked on every write.
+      return Error::invalid(std::string("Invalid ") + where + ": Two document paths " + problem +
+                            " with each other; must remove or rewrite one of these paths; " +
+                            "path one: " + describe_path(*paths[i]) +
+                            ", path two: " + describe_path(*paths[j]));
     }
   }
   return {};

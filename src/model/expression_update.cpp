@@ -177,6 +177,17 @@ Result<AttributeValue> combine_sets(const AttributeValue& a, const AttributeValu
   return Error::invalid(kWrongType);
 }
 
+// True when every SET and REMOVE names a top-level attribute (paths already checked).
+bool all_top_level(const Update& update) {
+  for (const auto& a : update.sets()) {
+    if (a.path.elements.size() != 1) return false;
+  }
+  for (const auto& r : update.removes()) {
+    if (r.path.elements.size() != 1) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Status validate_update(const Update& update) {
@@ -208,6 +219,19 @@ Status apply(const Update& update, Item& item) {
     auto v = set_value(a.value, item);
     if (!v) return Error(std::move(v).error());
     set_values.push_back(std::move(*v));
+  }
+
+  // Top-level SET and REMOVE cannot fail once the values are known: apply them in place,
+  // without the copy that keeps the item unchanged when a later step fails.
+  if (update.adds().empty() && update.deletes().empty() && all_top_level(update)) {
+    for (std::size_t i = 0; i < update.sets().size(); ++i) {
+      item.insert_or_assign(std::get<std::string>(update.sets()[i].path.elements[0].part),
+                            std::move(set_values[i]));
+    }
+    for (const auto& r : update.removes()) {
+      item.erase(std::get<std::string>(r.path.elements[0].part));
+    }
+    return {};
   }
 
   Item work = item;
