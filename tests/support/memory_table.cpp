@@ -13,7 +13,8 @@ namespace {
 
 Error unsupported() { return Error::internal("not supported by MemoryTable"); }
 
-std::pair<std::string, std::string> key_of(const Item& item) {
+// Views into `item`.
+std::pair<std::string_view, std::string_view> key_of(const Item& item) {
   return {*item.at("PK").as_s(), *item.at("SK").as_s()};
 }
 
@@ -30,7 +31,7 @@ Result<std::optional<Item>> MemoryTable::get(const ports::GetRequest& r) {
 
 Result<ports::WriteResult> MemoryTable::put(const ports::PutRequest& r) {
   std::lock_guard<std::mutex> lock(mutex_);
-  items_[key_of(r.item)] = r.item;
+  items_.insert_or_assign(Key(key_of(r.item)), r.item);
   return ports::WriteResult{};
 }
 
@@ -43,7 +44,7 @@ Result<ports::WriteResult> MemoryTable::update(const ports::UpdateRequest& r) {
     if (!*ok) return Error::condition_failed("The conditional request failed");
   }
   const bool created = it == items_.end();
-  if (created) it = items_.emplace(key_of(r.key), r.key).first;
+  if (created) it = items_.emplace(Key(key_of(r.key)), r.key).first;
   if (auto s = model::apply(r.update, it->second); !s.ok()) {
     if (created) items_.erase(it);
     return s.error();

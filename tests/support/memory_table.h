@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -39,7 +40,17 @@ class MemoryTable final : public ports::Table {
   ports::TableDescription description_;
   const model::Item empty_;
   std::mutex mutex_;
-  std::map<std::pair<std::string, std::string>, model::Item> items_;  // GUARDED_BY(mutex_)
+  // Keys compared as views, so that a lookup copies no key strings.
+  using Key = std::pair<std::string, std::string>;
+  struct KeyLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return std::pair<std::string_view, std::string_view>(a.first, a.second) <
+             std::pair<std::string_view, std::string_view>(b.first, b.second);
+    }
+  };
+  std::map<Key, model::Item, KeyLess> items_;  // GUARDED_BY(mutex_)
 };
 
 }  // namespace cartflow::support
