@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "domain/keys.h"
@@ -37,8 +38,8 @@ bool whole_number(std::string_view text, std::int64_t& out) {
 class OrderReader final : public model::ItemScanner {
  public:
   Status attribute(std::string_view name, AttributeType type, std::string_view text) override {
-    if (name == kAttrOrderId) return required_s(name, type, text, order_.order_id, "");
-    if (name == kAttrOrderUserId) return required_s(name, type, text, order_.user_id, "");
+    if (name == kAttrOrderId) return required_s(name, type, text, order_.order_id);
+    if (name == kAttrOrderUserId) return required_s(name, type, text, order_.user_id);
     if (name == kAttrOrderStatus) {
       if (type == AttributeType::kS) order_.status.assign(text);
       return {};
@@ -73,7 +74,7 @@ class OrderReader final : public model::ItemScanner {
     std::uint8_t& seen = seen_.back();
     if (name == kAttrProductId) {
       seen |= kSeenProduct;
-      return required_s(name, type, text, line.product_id, line_where(index));
+      return required_s(name, type, text, line.product_id, index);
     }
     if (name == kAttrAddedOn) {
       seen |= kSeenAddedOn;
@@ -83,11 +84,10 @@ class OrderReader final : public model::ItemScanner {
         line.added_on = std::move(number).value();
         return {};
       }
-      std::string added_on;
-      if (auto s = required_s(name, type, text, added_on, line_where(index)); !s.ok()) {
+      if (type != AttributeType::kS || text.empty()) {
         return Error::invalid(line_where(index) + "addedOn is neither a non-empty S nor an N");
       }
-      line.added_on = std::move(added_on);
+      line.added_on = std::string(text);
       return {};
     }
     if (name == kAttrQuantity) {
@@ -128,10 +128,13 @@ class OrderReader final : public model::ItemScanner {
   static constexpr std::uint8_t kSeenAddedOn = 2;
   static constexpr std::uint8_t kSeenQuantity = 4;
 
+  // `line`: the index of the order line the attribute belongs to, if any (for the message,
+  // built only on failure).
   static Status required_s(std::string_view name, AttributeType type, std::string_view text,
-                           std::string& out, const std::string& where) {
+                           std::string& out, std::optional<std::size_t> line = std::nullopt) {
     if (type != AttributeType::kS || text.empty()) {
-      return Error::invalid(where + std::string(name) + " is not a non-empty S");
+      return Error::invalid((line ? line_where(*line) : std::string()) + std::string(name) +
+                            " is not a non-empty S");
     }
     out.assign(text);
     return {};
