@@ -118,13 +118,21 @@ CartItemUpdate claim_cart_item(std::string_view user_id, std::string_view produc
 CartItemUpdate mark_cart_item_ordered(std::string_view user_id, std::string_view product_id,
                                       const model::AttributeValue& added_on,
                                       std::string_view order_id) {
+  return OrderMarking(order_id).line(user_id, product_id, added_on);
+}
+
+OrderMarking::OrderMarking(std::string_view order_id)
+    : claimed_(conditions().unclaimed ||
+               model::Cond::eq(conditions().order_id, std::string(order_id))) {
+  mark_.set(conditions().status, std::string(kStatusOrdered));
+  mark_.set(conditions().order_id, std::string(order_id));
+}
+
+CartItemUpdate OrderMarking::line(std::string_view user_id, std::string_view product_id,
+                                  const model::AttributeValue& added_on) const {
   const Conditions& c = conditions();
-  model::Update mark;
-  mark.set(c.status, std::string(kStatusOrdered));
-  mark.set(c.order_id, std::string(order_id));
-  return {cart_item_key(user_id, product_id), std::move(mark),
-          c.pending && model::Cond::eq(c.added_on, added_on) &&
-              (c.unclaimed || model::Cond::eq(c.order_id, std::string(order_id)))};
+  return {cart_item_key(user_id, product_id), mark_,
+          c.pending && model::Cond::eq(c.added_on, added_on) && claimed_};
 }
 
 CartItemUpdate release_cart_item(std::string_view user_id, std::string_view product_id,

@@ -80,6 +80,21 @@ CartItemUpdate mark_cart_item_ordered(std::string_view user_id, std::string_view
                                       const model::AttributeValue& added_on,
                                       std::string_view order_id);
 
+// mark_cart_item_ordered for the lines of one order: the update and the claim condition depend
+// only on the order, so they are built once and shared by the lines' requests (model::Update
+// and model::Cond copies share their parts). Immutable once built; line() is thread-safe.
+class OrderMarking {
+ public:
+  explicit OrderMarking(std::string_view order_id);
+  // The same request as mark_cart_item_ordered(user_id, product_id, added_on, order_id).
+  CartItemUpdate line(std::string_view user_id, std::string_view product_id,
+                      const model::AttributeValue& added_on) const;
+
+ private:
+  model::Update mark_;
+  model::Cond claimed_;  // unclaimed, or claimed by this order
+};
+
 // Cancelling `order_id`: SET cartProductStatus = PENDING, addedOn = new_added_on REMOVE
 // order_id, if the item is claimed by `order_id` with that addedOn (PENDING or already
 // ORDERED by the pipeline). new_added_on: next_added_on_after(now, added_on).

@@ -29,6 +29,7 @@ struct LineTask {
   std::size_t message = 0;  // index in the event
   const domain::Order* order = nullptr;
   const domain::OrderLine* line = nullptr;
+  const domain::OrderMarking* marking = nullptr;  // the order's
   LineOutcome outcome = LineOutcome::kFailed;
 };
 
@@ -43,10 +44,12 @@ std::string_view counter_of(LineOutcome outcome) {
   return kTableErrors;
 }
 
-// The batch's messages decoded, by index in the event: `orders[i]` is empty when message i
-// was malformed (then `failed[i]`) or its order is not in status ORDERED (ignored).
+// The batch's messages decoded, by index in the event: `orders[i]` (and `markings[i]`) is
+// empty when message i was malformed (then `failed[i]`) or its order is not in status ORDERED
+// (ignored).
 struct DecodedBatch {
   std::vector<std::optional<domain::Order>> orders;
+  std::vector<std::optional<domain::OrderMarking>> markings;
   std::vector<bool> failed;
 };
 
@@ -54,6 +57,7 @@ struct DecodedBatch {
 DecodedBatch decode_batch(const std::vector<events::SqsRecord>& records, const Logger& logger,
                           const InvocationContext& context, Counts& counts) {
   DecodedBatch batch{std::vector<std::optional<domain::Order>>(records.size()),
+                     std::vector<std::optional<domain::OrderMarking>>(records.size()),
                      std::vector<bool>(records.size(), false)};
   for (std::size_t i = 0; i < records.size(); ++i) {
     auto order = decode_order_message(records[i].body);
@@ -72,18 +76,21 @@ DecodedBatch decode_batch(const std::vector<events::SqsRecord>& records, const L
                    {"order_status", order->status}});
       continue;
     }
+    batch.markings[i].emplace(order->order_id);
     batch.orders[i] = std::move(order).value();
   }
   return batch;
 }
 
-// One task per line of every decoded order, in event order. The tasks point into `orders`,
+// One task per line of every decoded order, in event order. The tasks point into `batch`,
 // which must outlive them and not be resized.
-std::vector<LineTask> line_tasks(const std::vector<std::optional<domain::Order>>& orders) {
+std::vector<LineTask> line_tasks(const DecodedBatch& batch) {
   std::vector<LineTask> tasks;
-  for (std::size_t i = 0; i < orders.size(); ++i) {
-    if (!orders[i]) continue;
-    for (const auto& line : orders[i]->lines) tasks.push_back({i, &*orders[i], &line});
+  for (std::size_t i = 0; i < batch.orders.size(); ++i) {
+    if (!batch.orders[i]) continue;
+    for (const auto& line : batch.orders[i]->lines) {
+      tasks.push_back({i, &*batch.orders[i], &line, &*batch.markings[i]});
+    }
   }
   return tasks;
 }
@@ -110,8 +117,7 @@ class LineMarker {
   LineOutcome mark(const LineTask& task) const {
     const domain::Order& order = *task.order;
     const domain::OrderLine& line = *task.line;
-    auto marking = domain::mark_cart_item_ordered(order.user_id, line.product_id, line.added_on,
-                                                  order.order_id);
+    auto marking = task.marking->line(order.user_id, line.product_id, line.added_on);
     ports::UpdateRequest request{std::move(marking.key), std::move(marking.update),
                                  std::move(marking.condition), ports::ReturnValues::kNone};
     auto updated = table_.update(request);
@@ -232,7 +238,7 @@ model::Result<std::string> UpdateCartStatus::invoke(std::string_view event_json,
   counts[std::string(kMessagesReceived)] += static_cast<std::int64_t>(records.size());
 
   DecodedBatch batch = decode_batch(records, logger_, context, counts);
-  std::vector<LineTask> tasks = line_tasks(batch.orders);
+  std::vector<LineTask> tasks = line_tasks(batch);
 
   const LineMarker marker(table_, logger_, context, records);
   std::mutex counts_mutex;

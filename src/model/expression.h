@@ -128,6 +128,8 @@ struct RemoveAction { Path path; };
 struct AddAction { Path path; AttributeValue value; };     // number or set
 struct DeleteAction { Path path; AttributeValue value; };  // set
 
+// Update values are cheap to copy: copies share their actions until one of them adds an
+// action (then it takes a copy of its own), so one update can serve many requests.
 class Update {
  public:
   Update& set(Path p, AttributeValue v);
@@ -136,17 +138,23 @@ class Update {
   Update& add(Path p, AttributeValue v);
   Update& erase(Path p, AttributeValue set_value);  // DELETE
 
-  const std::vector<SetAction>& sets() const { return sets_; }
-  const std::vector<RemoveAction>& removes() const { return removes_; }
-  const std::vector<AddAction>& adds() const { return adds_; }
-  const std::vector<DeleteAction>& deletes() const { return deletes_; }
+  const std::vector<SetAction>& sets() const { return actions().sets; }
+  const std::vector<RemoveAction>& removes() const { return actions().removes; }
+  const std::vector<AddAction>& adds() const { return actions().adds; }
+  const std::vector<DeleteAction>& deletes() const { return actions().deletes; }
   bool empty() const;
 
  private:
-  std::vector<SetAction> sets_;
-  std::vector<RemoveAction> removes_;
-  std::vector<AddAction> adds_;
-  std::vector<DeleteAction> deletes_;
+  struct Actions {
+    std::vector<SetAction> sets;
+    std::vector<RemoveAction> removes;
+    std::vector<AddAction> adds;
+    std::vector<DeleteAction> deletes;
+  };
+  const Actions& actions() const;
+  Actions& own_actions();  // unshared, for a change
+
+  std::shared_ptr<Actions> actions_;  // null: no actions
 };
 
 // Applies an update to `item` in place, as DynamoDB does: all right-hand sides are evaluated

@@ -226,28 +226,39 @@ Cond operator&&(const Cond& a, const Cond& b) { return Cond(Condition{And{a.ptr(
 Cond operator||(const Cond& a, const Cond& b) { return Cond(Condition{Or{a.ptr(), b.ptr()}}); }
 Cond operator!(const Cond& a) { return Cond(Condition{Not{a.ptr()}}); }
 
+const Update::Actions& Update::actions() const {
+  static const Actions kNone;
+  return actions_ ? *actions_ : kNone;
+}
+Update::Actions& Update::own_actions() {
+  if (!actions_) actions_ = std::make_shared<Actions>();
+  else if (actions_.use_count() > 1) actions_ = std::make_shared<Actions>(*actions_);
+  return *actions_;
+}
+
 Update& Update::set(Path p, AttributeValue v) {
-  sets_.push_back(SetAction{std::move(p), SetValue{Operand{std::move(v)}}});
+  own_actions().sets.push_back(SetAction{std::move(p), SetValue{Operand{std::move(v)}}});
   return *this;
 }
 Update& Update::set(Path p, SetValue v) {
-  sets_.push_back(SetAction{std::move(p), std::move(v)});
+  own_actions().sets.push_back(SetAction{std::move(p), std::move(v)});
   return *this;
 }
 Update& Update::remove(Path p) {
-  removes_.push_back(RemoveAction{std::move(p)});
+  own_actions().removes.push_back(RemoveAction{std::move(p)});
   return *this;
 }
 Update& Update::add(Path p, AttributeValue v) {
-  adds_.push_back(AddAction{std::move(p), std::move(v)});
+  own_actions().adds.push_back(AddAction{std::move(p), std::move(v)});
   return *this;
 }
 Update& Update::erase(Path p, AttributeValue set_value) {
-  deletes_.push_back(DeleteAction{std::move(p), std::move(set_value)});
+  own_actions().deletes.push_back(DeleteAction{std::move(p), std::move(set_value)});
   return *this;
 }
 bool Update::empty() const {
-  return sets_.empty() && removes_.empty() && adds_.empty() && deletes_.empty();
+  const Actions& a = actions();
+  return a.sets.empty() && a.removes.empty() && a.adds.empty() && a.deletes.empty();
 }
 
 }  // namespace cartflow::model
