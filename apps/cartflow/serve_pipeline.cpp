@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <thread>
+
 #include "aws_system.h"
 #include "util/random.h"
 
@@ -75,7 +77,15 @@ model::Status ServePipeline::open_leases(System& system, const functions::Logger
       process_cart_products_, system.clock(), logger);
   if (!coordinator.ok()) return std::move(coordinator).error();
   coordinator_ = std::move(coordinator.value());
-  return model::Status();
+  // The first leases start at LATEST now, before the server answers: no order it acknowledges is
+  // skipped. DynamoDB Local may refuse a new stream's first reads for a moment: a few tries.
+  model::Status prepared;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    prepared = coordinator_->prepare();
+    if (prepared.ok() || prepared.error().code != model::ErrorCode::kNotFound) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
+  }
+  return prepared;
 }
 
 StreamSource ServePipeline::stream_source(System& system) const {

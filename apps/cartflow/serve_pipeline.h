@@ -38,7 +38,8 @@ class ServePipeline {
  public:
   // The two mappings over `system`. Embedded: one stream mapping, its checkpoint in `state` (the
   // store itself). --backend aws: the stream's shards split with the other instances by leases in
-  // the lease table (platform/lease_coordinator.h), each shard's checkpoint in its lease.
+  // the lease table (platform/lease_coordinator.h), each shard's checkpoint in its lease; the
+  // leases of shards without one are created here (the first ones at LATEST: now).
   // Nothing runs until start(). Fails with the mappings' kInvalidArgument (bad settings) or the
   // checkpoint store's errors. Everything passed in must outlive the object.
   static model::Result<std::unique_ptr<ServePipeline>> open(System& system,

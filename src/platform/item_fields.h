@@ -1,15 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Reading the attributes of the platform's own items (API keys, leases) leniently: a missing
-// attribute or one of another type reads as 0 or "". Pure, thread-safe.
+// The platform's own tables (API keys, leases): keys PK and SK (both S), no index, no stream;
+// their attributes read leniently: a missing attribute or one of another type reads as 0 or "".
+// Pure, thread-safe.
 
 #include <cstdint>
 #include <string>
 
 #include "model/attribute_value.h"
+#include "ports/table.h"
 
 namespace cartflow::platform {
+
+inline constexpr const char* kPk = "PK";
+inline constexpr const char* kSk = "SK";
+
+inline ports::TableDescription own_table_description(std::string name) {
+  ports::TableDescription d;
+  d.name = std::move(name);
+  d.keys = ports::KeySchema{kPk, std::string(kSk)};
+  return d;
+}
 
 inline std::int64_t item_int(const model::Item& item, const char* name) {
   auto it = item.find(name);

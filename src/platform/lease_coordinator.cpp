@@ -79,6 +79,15 @@ void LeaseCoordinator::stop(bool release) {
   }
 }
 
+Status LeaseCoordinator::prepare() {
+  auto leases = leases_.list();
+  if (!leases.ok()) return std::move(leases).error();
+  if (auto s = sync_shards(*leases); !s.ok()) return s;
+  synced_ = true;
+  synced_at_ = SteadyClock::now();
+  return {};
+}
+
 Status LeaseCoordinator::tick() {
   renew_held();
   auto leases = leases_.list();

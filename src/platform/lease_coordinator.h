@@ -77,6 +77,11 @@ class LeaseCoordinator {
   LeaseCoordinator(const LeaseCoordinator&) = delete;
   LeaseCoordinator& operator=(const LeaseCoordinator&) = delete;
 
+  // Creates the leases of the shards that have none (as a tick does), so that the first leases'
+  // LATEST is now: records written after prepare() returns are processed. Fails with the table's
+  // or the stream's error.
+  model::Status prepare();
+
   void start();
   // Stops the loop and every mapping; with `release`, frees the leases held (a crash, for
   // tests, without). Idempotent.

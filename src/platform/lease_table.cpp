@@ -12,8 +12,6 @@ using model::Result;
 
 namespace {
 
-constexpr const char* kPk = "PK";
-constexpr const char* kSk = "SK";
 
 Lease lease_of(const Item& item) {
   Lease lease;
@@ -39,10 +37,7 @@ Cond unchanged(const Lease& lease) {
 }  // namespace
 
 ports::TableDescription lease_table_description(std::string name) {
-  ports::TableDescription d;
-  d.name = std::move(name);
-  d.keys = ports::KeySchema{kPk, std::string(kSk)};
-  return d;
+  return own_table_description(std::move(name));
 }
 
 Result<std::vector<Lease>> LeaseTable::list() const {

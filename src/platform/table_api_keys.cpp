@@ -18,8 +18,6 @@ using model::Status;
 
 namespace {
 
-constexpr const char* kPk = "PK";
-constexpr const char* kSk = "SK";
 constexpr const char* kKeysPartition = "KEY";
 
 Item key_item_key(std::string_view id) {
@@ -41,10 +39,7 @@ AttributeValue number(double value) {
 }  // namespace
 
 ports::TableDescription api_keys_table_description(std::string name) {
-  ports::TableDescription d;
-  d.name = std::move(name);
-  d.keys = ports::KeySchema{kPk, std::string(kSk)};
-  return d;
+  return own_table_description(std::move(name));
 }
 
 Result<std::unique_ptr<TableApiKeyStore>> TableApiKeyStore::open(ports::Table& table,

@@ -93,6 +93,7 @@ std::vector<LeaseEvent> parse_lease_events(std::string_view log) {
     e.valid_until_ms = number(line, "valid_until_ms");
     e.end_ms = number(line, "end_ms");
     e.records = number(line, "records");
+    e.checkpoint = field(line, "checkpoint").value_or("");
     out.push_back(std::move(e));
   }
   return out;

@@ -26,6 +26,7 @@ struct LeaseEvent {
   std::int64_t valid_until_ms = 0;  // writes: the deadline they gave
   std::int64_t end_ms = 0;          // reads
   std::int64_t records = 0;         // reads
+  std::string checkpoint;           // writes: the lease's checkpoint after them
 };
 
 // The lease lines among `log` (one JSON object per line; other lines skipped).
