@@ -155,6 +155,10 @@ PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, System& sy
   add("cartflow_stream_lag_seconds", "Age of the oldest stream record not yet resolved",
       {{"mapping", "OrderStream"}},
       [lag = stream.lag] { return static_cast<double>(lag().oldest_age_ms) / 1000.0; });
+  if (stream.leases_held) {
+    add("cartflow_stream_leases_held", "Shard leases of the stream this instance holds",
+        {{"mapping", "OrderStream"}}, stream.leases_held);
+  }
 }
 
 }  // namespace cartflow::app

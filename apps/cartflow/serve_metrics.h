@@ -61,6 +61,8 @@ class TimedApiHandler final : public functions::ApiRequestHandler {
 struct StreamSource {
   std::function<platform::MappingStatsSnapshot()> stats;
   std::function<StreamLag()> lag;
+  // With shard leases: how many this instance holds (cartflow_stream_leases_held); else empty.
+  std::function<double()> leases_held;
 };
 
 class PipelineMetrics {

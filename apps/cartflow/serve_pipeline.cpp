@@ -104,7 +104,8 @@ StreamSource ServePipeline::stream_source(System& system) const {
               lag.oldest_age_ms = std::max<std::int64_t>(0, system.clock().now_ms() - *oldest);
             }
             return lag;
-          }};
+          },
+          [coordinator] { return static_cast<double>(coordinator->held().size()); }};
 }
 
 model::Status ServePipeline::anchor_checkpoint(System& system, embedded::Database& state,

@@ -205,6 +205,12 @@ TEST_F(ServeLeasesTest, KilledOwnersShardIsTakenOverAndEveryAcknowledgedOrderEnd
             << ", acquisitions: " << history.acquisitions << ", shards: "
             << history.owners_by_shard.size() << "\n";
 
+  // The new owner says so on /metrics.
+  ServeProcess* taker = owner_process(takeovers.back().owner);
+  ASSERT_NE(taker, nullptr);
+  EXPECT_EQ(metric_value(call(taker->port(), "", "GET", "/metrics").body,
+                         R"(cartflow_stream_leases_held{mapping="OrderStream"})"),
+            1);
   for (auto& p : pipelines_) {
     if (p->running()) {
       EXPECT_EQ(p->terminate(), 0);
