@@ -141,8 +141,10 @@ void LeaseCoordinator::retire(const std::string& shard) {
 Status LeaseCoordinator::sync_shards(const std::vector<Lease>& leases) {
   auto shards = stream_.list_shards();
   if (!shards.ok()) return std::move(shards).error();
-  std::set<std::string> have;
+  std::set<std::string> have, listed;
   for (const Lease& l : leases) have.insert(l.shard);
+  for (const ports::ShardDescription& shard : *shards) listed.insert(shard.id);
+  remove_trimmed(leases, listed);
   const bool first = leases.empty();
   for (const ports::ShardDescription& shard : *shards) {
     if (have.count(shard.id)) continue;
@@ -158,6 +160,31 @@ Status LeaseCoordinator::sync_shards(const std::vector<Lease>& leases) {
     }
   }
   return {};
+}
+
+// Leases of shards the stream no longer lists (trimmed, 24 h after they closed on AWS) go, so
+// that the table does not grow with every shard roll-over; their children count them as ended.
+// A lease held by another process is deleted only once expired (its holder finds it lost); one
+// held here is given up.
+void LeaseCoordinator::remove_trimmed(const std::vector<Lease>& leases,
+                                      const std::set<std::string>& listed) {
+  const auto now = SteadyClock::now();
+  for (const Lease& l : leases) {
+    if (listed.count(l.shard)) continue;
+    auto seen = seen_.find(l.shard);
+    const bool idle = l.owner.empty() || l.owner == options_.owner ||
+                      (seen != seen_.end() && seen->second.owner == l.owner &&
+                       seen->second.counter == l.counter &&
+                       now - seen->second.since >= options_.lease_duration);
+    if (!idle || !leases_.remove(l).ok()) continue;
+    seen_.erase(l.shard);
+    retire(l.shard);
+    logger_.log(ended(l) ? LogLevel::kInfo : LogLevel::kWarning, nullptr, "lease removed",
+                {{"shard", l.shard}, {"owner", options_.owner}, {"checkpoint", l.checkpoint},
+                 {"at_ms", clock_.now_ms()},
+                 {"reason", ended(l) ? "shard trimmed after its end"
+                                     : "shard trimmed before it was read to its end"}});
+  }
 }
 
 Result<std::string> LeaseCoordinator::first_checkpoint(const ports::ShardDescription& shard,

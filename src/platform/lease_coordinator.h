@@ -11,7 +11,8 @@
 // - releases the lease of a shard read to its end (checkpoint SHARD_END, owner removed) and stops
 //   its mapping: the shard's children become available;
 // - creates the leases of shards that have none (list_shards, at start, every
-//   shard_sync_interval and after a shard ended). The first leases of a stream start at the
+//   shard_sync_interval and after a shard ended), and deletes those of shards no longer listed
+//   (trimmed) once free or expired. The first leases of a stream start at the
 //   mapping's StartingPosition, resolved per shard at creation (LATEST: the shard's newest
 //   record then, closed shards SHARD_END) so that a later taker resumes exactly there; any lease
 //   created later starts at TRIM_HORIZON (a new shard's records all come after);
@@ -45,6 +46,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -116,6 +118,7 @@ class LeaseCoordinator {
   void run();
   void renew_held();
   model::Status sync_shards(const std::vector<Lease>& leases);
+  void remove_trimmed(const std::vector<Lease>& leases, const std::set<std::string>& listed);
   model::Result<std::string> first_checkpoint(const ports::ShardDescription& shard, bool first);
   model::Status take_leases(const std::vector<Lease>& leases);
   bool take(const Lease& lease, bool steal);

@@ -91,6 +91,14 @@ Result<Lease> LeaseTable::release(const Lease& lease) {
   return write(lease, std::move(to));
 }
 
+model::Status LeaseTable::remove(const Lease& lease) {
+  auto removed = table_.remove({.key = {{kPk, AttributeValue(stream_id_)},
+                                        {kSk, AttributeValue(lease.shard)}},
+                                .condition = unchanged(lease)});
+  if (!removed.ok()) return std::move(removed).error();
+  return {};
+}
+
 // One conditional update from `from` to `to` (owner and checkpoint), counter + 1.
 Result<Lease> LeaseTable::write(const Lease& from, Lease to) {
   to.counter = from.counter + 1;

@@ -56,6 +56,8 @@ class LeaseTable {
   model::Result<Lease> checkpoint(const Lease& lease, const std::string& checkpoint);
   // Frees `lease` (held by lease.owner), keeping its checkpoint. kConditionFailed: it was lost.
   model::Result<Lease> release(const Lease& lease);
+  // Deletes `lease` (as read by list()) if unchanged since. kConditionFailed when it changed.
+  model::Status remove(const Lease& lease);
 
  private:
   model::Result<Lease> write(const Lease& from, Lease to);

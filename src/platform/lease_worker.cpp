@@ -234,7 +234,8 @@ void ShardWorker::stop() {
 MappingStatsSnapshot ShardWorker::stats() const { return mapping_->stats(); }
 
 std::optional<std::int64_t> ShardWorker::oldest_pending_ms() {
-  auto next = view_->read(mapping_->checkpoint(), 1, std::chrono::milliseconds(0));
+  // Through the guard: a peek is a read too, made only while the lease is held.
+  auto next = guarded_->read(mapping_->checkpoint(), 1, std::chrono::milliseconds(0));
   if (!next.ok() || next->records.empty()) return std::nullopt;
   return next->records.front().approximate_creation_ms;
 }

@@ -105,7 +105,8 @@ class ShardWorker {
   // Stops the mapping (its in-flight batch finishes and is checkpointed if the lease allows).
   void stop();
   MappingStatsSnapshot stats() const;
-  // Creation time (ms) of the oldest record after the checkpoint, if one is there now.
+  // Creation time (ms) of the oldest record after the checkpoint, if one is there now and the
+  // lease is held.
   std::optional<std::int64_t> oldest_pending_ms();
 
  private:

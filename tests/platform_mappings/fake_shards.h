@@ -34,6 +34,10 @@ class FakeShardedStream final : public ports::ShardedChangeStream {
     r.approximate_creation_ms = 1'700'000'000'000;
     shards_[shard].records.push_back(std::move(r));
   }
+  void remove(const std::string& shard) {  // trimmed
+    std::lock_guard lock(mutex_);
+    shards_.erase(shard);
+  }
   void close(const std::string& shard) {
     std::lock_guard lock(mutex_);
     shards_[shard].closed = true;
@@ -83,7 +87,8 @@ class FakeShardedStream final : public ports::ShardedChangeStream {
     View(FakeShardedStream& stream, std::string id) : stream_(stream), id_(std::move(id)) {}
     model::Result<ports::StreamPosition> latest() override {
       std::lock_guard lock(stream_.mutex_);
-      return ports::StreamPosition{std::to_string(stream_.shards_[id_].records.size())};
+      auto s = stream_.shards_.find(id_);
+      return ports::StreamPosition{std::to_string(s == stream_.shards_.end() ? 0 : s->second.records.size())};
     }
     model::Result<ports::StreamBatch> read(const ports::StreamPosition& after, std::size_t limit,
                                            std::chrono::milliseconds wait) override {
@@ -93,7 +98,9 @@ class FakeShardedStream final : public ports::ShardedChangeStream {
         const std::size_t from = after.token.empty() ? 0 : std::stoul(after.token);
         {
           std::lock_guard lock(stream_.mutex_);
-          const Shard& s = stream_.shards_[id_];
+          static const Shard kGone;  // an unknown (trimmed) shard reads as empty
+          auto found = stream_.shards_.find(id_);
+          const Shard& s = found == stream_.shards_.end() ? kGone : found->second;
           ports::StreamBatch batch{{}, after};
           for (std::size_t i = from; i < s.records.size() && batch.records.size() < limit; ++i) {
             batch.records.push_back(s.records[i]);

@@ -158,6 +158,22 @@ TEST_F(LeaseCoordinatorTest, ChildrenAreReadOnlyAfterTheirParentsReachedShardEnd
   EXPECT_TRUE(history().violations.empty());
 }
 
+TEST_F(LeaseCoordinatorTest, LeasesOfTrimmedShardsGoAndTheirChildrenAreRead) {
+  stream_.add_shard("a");
+  stream_.add_shard("b", {"a"});
+  auto in_a = append("a", 2);
+  auto c = coordinator("one");
+  ASSERT_TRUE(c->prepare().ok());
+  // "a" is trimmed before anyone read it: its lease goes, and "b" no longer waits for it.
+  stream_.remove("a");
+  auto in_b = append("b", 2);
+  c->start();
+  ASSERT_TRUE(delivered(in_b));
+  ASSERT_TRUE(eventually([&] { return lease_of("a").shard.empty(); }));
+  EXPECT_EQ(c->held(), std::vector<std::string>{"b"});
+  c->stop();
+}
+
 TEST_F(LeaseCoordinatorTest, ThreeCoordinatorsSplitSixShardsTwoEach) {
   for (const char* s : {"s1", "s2", "s3", "s4", "s5", "s6"}) stream_.add_shard(s);
   auto a = coordinator("a");
