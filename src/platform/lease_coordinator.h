@@ -30,7 +30,9 @@
 // it, which comes before any other process can see the lease as expired: two live processes
 // never read one shard at once (clocks need not agree, only run at the same rate).
 //
-// Lease events are logged (LeaseHold, lease_worker.h; "lease created" at INFO).
+// Lease events are logged with the shard, the owner and the time in ms (LeaseHold, lease_worker.h;
+// "lease created" at INFO, "lease removed" at INFO or WARNING): together they are the history
+// tests check for overlapping reads (tests/support/lease_history.h).
 // Threading: start() runs the loop; stop() stops every mapping (in-flight batches finish and
 // are checkpointed), then releases the leases held so that others take them at once.
 // tick() runs one cycle on the caller's thread (tests); do not call it while started.

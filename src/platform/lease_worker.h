@@ -43,7 +43,7 @@ class LeaseHold {
   using SteadyTime = std::chrono::steady_clock::time_point;
   // `lease` was written by a write that started at `written_at` (steady) / `written_ms` (clock).
   // `stolen`: taken from a live owner, who may read until its own deadline: held() only after a
-  // whole lease duration.
+  // whole lease duration. Logs "lease taken" or "lease stolen" (INFO) with the deadline.
   LeaseHold(LeaseTable& table, Lease lease, std::chrono::milliseconds duration, SteadyTime written_at,
             std::int64_t written_ms, bool stolen, const ports::Clock& clock,
             const functions::Logger& logger);
