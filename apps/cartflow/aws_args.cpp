@@ -47,12 +47,19 @@ void add_api_keys_table_option(CLI::App& command, AwsArgs& args) {
                      "CartflowApiKeys); shared by every instance on it");
 }
 
+void add_leases_table_option(CLI::App& command, AwsArgs& args) {
+  command.add_option("--leases-table", args.leases_table,
+                     "aws: the stream's shard leases and checkpoints, name or ARN (default "
+                     "$CARTFLOW_LEASES_TABLE or CartflowLeases); shared by every pipeline instance");
+}
+
 void apply_stack_outputs(const std::vector<aws::StackOutput>& outputs, AwsOptions& options) {
   for (const aws::StackOutput& output : outputs) {
     if (output.key == "TableName") options.table_name = output.value;
     if (output.key == "QueueUrl") options.queue = output.value;
     if (output.key == "StreamFailureQueueUrl") options.stream_failure_queue = output.value;
     if (output.key == "ApiKeysTableName") options.api_keys_table = output.value;
+    if (output.key == "LeasesTableName") options.leases_table = output.value;
   }
 }
 
@@ -61,10 +68,10 @@ model::Result<AwsOptions> aws_options_from_args(const AwsArgs& args, AwsParts pa
   if (args.backend != "aws") {
     if (!args.table.empty() || !args.queue.empty() || !args.dead_letter_queue.empty() ||
         !args.stream_failure_queue.empty() || !args.stack_outputs.empty() ||
-        !args.api_keys_table.empty() || args.create_missing) {
+        !args.api_keys_table.empty() || !args.leases_table.empty() || args.create_missing) {
       return model::Error::invalid(
-          "--table, --queue, --dlq, --stream-failure-queue, --keys-table, --stack-outputs and "
-          "--create-missing apply to --backend aws");
+          "--table, --queue, --dlq, --stream-failure-queue, --keys-table, --leases-table, "
+          "--stack-outputs and --create-missing apply to --backend aws");
     }
   }
   AwsOptions options = aws_options_from_env(std::move(base));
@@ -84,6 +91,7 @@ model::Result<AwsOptions> aws_options_from_args(const AwsArgs& args, AwsParts pa
   if (!args.dead_letter_queue.empty()) options.dead_letter_queue = args.dead_letter_queue;
   if (!args.stream_failure_queue.empty()) options.stream_failure_queue = args.stream_failure_queue;
   if (!args.api_keys_table.empty()) options.api_keys_table = args.api_keys_table;
+  if (!args.leases_table.empty()) options.leases_table = args.leases_table;
   options.create_missing = args.create_missing;
   return options;
 }

@@ -24,6 +24,7 @@ struct AwsArgs {
   std::string stream_failure_queue;
   std::string stack_outputs;  // a file with `aws cloudformation describe-stacks` JSON
   std::string api_keys_table;
+  std::string leases_table;
   bool create_missing = false;
 };
 
@@ -36,8 +37,11 @@ void add_aws_options(CLI::App& command, AwsArgs& args, AwsParts parts, bool with
 // API keys (serve, keys).
 void add_api_keys_table_option(CLI::App& command, AwsArgs& args);
 
+// Registers --leases-table (the stream's lease table with --backend aws), for `serve`.
+void add_leases_table_option(CLI::App& command, AwsArgs& args);
+
 // Which stack outputs name which resource: TableName, QueueUrl, StreamFailureQueueUrl,
-// ApiKeysTableName (deploy/template.yaml's Outputs). Other outputs (ApiUrl, DeadLetterQueueUrl, ...) are not
+// ApiKeysTableName, LeasesTableName (deploy/template.yaml's Outputs). Other outputs (ApiUrl, DeadLetterQueueUrl, ...) are not
 // read: the DLQ is the orders queue's RedrivePolicy target.
 void apply_stack_outputs(const std::vector<aws::StackOutput>& outputs, AwsOptions& options);
 

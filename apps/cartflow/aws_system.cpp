@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "functions/api_table.h"
+#include "platform/lease_table.h"
 #include "platform/table_api_keys.h"
 #include "logger_env.h"
 
@@ -36,6 +37,9 @@ constexpr const char* kPassFailureQueue =
 constexpr const char* kPassApiKeysTable =
     "give it with --keys-table NAME|ARN, CARTFLOW_API_KEYS_TABLE, or --stack-outputs FILE "
     "(output ApiKeysTableName); --create-missing creates it";
+constexpr const char* kPassLeasesTable =
+    "give it with --leases-table NAME|ARN, CARTFLOW_LEASES_TABLE, or --stack-outputs FILE "
+    "(output LeasesTableName); --create-missing creates it";
 constexpr const char* kDefaultDeadLetterQueue = "UpdateCartProductsDLQ";
 constexpr const char* kDefaultStreamFailureQueue = "OrderStreamFailureQueue";
 
@@ -86,6 +90,7 @@ AwsOptions aws_options_from_env(AwsOptions options) {
   if (auto dlq = options.env("UPDATE_CART_PRODUCT_DLQ")) options.dead_letter_queue = *dlq;
   if (auto failures = options.env("ORDER_STREAM_FAILURE_SQS")) options.stream_failure_queue = *failures;
   if (auto keys = options.env("CARTFLOW_API_KEYS_TABLE")) options.api_keys_table = *keys;
+  if (auto leases = options.env("CARTFLOW_LEASES_TABLE")) options.leases_table = *leases;
   return options;
 }
 
@@ -131,6 +136,9 @@ model::Result<std::unique_ptr<AwsSystem>> AwsSystem::open(const AwsOptions& opti
   }
   if (parts == AwsParts::kApiKeys || options.api_keys) {
     if (auto opened = system->open_api_keys_table(options); !opened.ok()) return opened.error();
+  }
+  if (parts == AwsParts::kAll && options.leases) {
+    if (auto opened = system->open_leases_table(options); !opened.ok()) return opened.error();
   }
 
   system->logger_ = logger_from_env(options.env);
@@ -223,6 +231,8 @@ model::Status AwsSystem::open_stream(const AwsOptions& options) {
   stream_arn_ = *arn;
   change_stream_ = std::make_unique<aws::DynamoDbChangeStream>(*streams_, *arn,
                                                                table_->describe().stream_view);
+  sharded_stream_ = std::make_unique<aws::DynamoDbShardedStream>(*streams_, *arn,
+                                                                 table_->describe().stream_view);
   return model::Status();
 }
 
@@ -238,21 +248,37 @@ model::Status AwsSystem::open_stream_failure_queue(const AwsOptions& options) {
   return model::Status();
 }
 
-model::Status AwsSystem::open_api_keys_table(const AwsOptions& options) {
-  auto name = table_name_of(options.api_keys_table);
+// A table of cartflow's own (keys PK and SK), given by name or ARN, created when missing and
+// `create_missing`.
+model::Result<std::unique_ptr<aws::DynamoDbTable>> AwsSystem::open_own_table(
+    const std::string& given, ports::TableDescription (*describe)(std::string),
+    const std::string& what, const char* how, bool create_missing) {
+  auto name = table_name_of(given);
   if (!name.ok()) return std::move(name).error();
   auto table = aws::DynamoDbTable::open(*dynamodb_, *name);
-  if (!table.ok() && options.create_missing && table.error().code == model::ErrorCode::kNotFound) {
-    if (auto created = aws::create_table(*dynamodb_, platform::api_keys_table_description(*name));
-        !created.ok()) {
-      return created;
+  if (!table.ok() && create_missing && table.error().code == model::ErrorCode::kNotFound) {
+    if (auto created = aws::create_table(*dynamodb_, describe(*name)); !created.ok()) {
+      return std::move(created).error();
     }
     table = aws::DynamoDbTable::open(*dynamodb_, *name);
   }
-  if (!table.ok()) {
-    return named("API keys table " + options.api_keys_table, table.error(), kPassApiKeysTable);
-  }
+  if (!table.ok()) return named(what + " " + given, table.error(), how);
+  return table;
+}
+
+model::Status AwsSystem::open_api_keys_table(const AwsOptions& options) {
+  auto table = open_own_table(options.api_keys_table, platform::api_keys_table_description,
+                              "API keys table", kPassApiKeysTable, options.create_missing);
+  if (!table.ok()) return std::move(table).error();
   api_keys_table_ = std::move(table.value());
+  return model::Status();
+}
+
+model::Status AwsSystem::open_leases_table(const AwsOptions& options) {
+  auto table = open_own_table(options.leases_table, platform::lease_table_description,
+                              "lease table", kPassLeasesTable, options.create_missing);
+  if (!table.ok()) return std::move(table).error();
+  leases_table_ = std::move(table.value());
   return model::Status();
 }
 
@@ -261,6 +287,16 @@ AwsSystem::~AwsSystem() = default;
 aws::DynamoDbTable& AwsSystem::api_keys_table() {
   if (!api_keys_table_) missing_part("the API keys table");
   return *api_keys_table_;
+}
+
+aws::DynamoDbTable& AwsSystem::leases_table() {
+  if (!leases_table_) missing_part("the lease table");
+  return *leases_table_;
+}
+
+aws::DynamoDbShardedStream& AwsSystem::sharded_stream() {
+  if (!sharded_stream_) missing_part("the stream's shards");
+  return *sharded_stream_;
 }
 
 aws::DynamoDbTable& AwsSystem::table() {

@@ -13,6 +13,7 @@
 
 #include "aws/config.h"
 #include "aws/credentials.h"
+#include "aws/dynamodb_shards.h"
 #include "aws/dynamodb_stream.h"
 #include "aws/dynamodb_table.h"
 #include "aws/http_client.h"
@@ -54,6 +55,10 @@ struct AwsOptions {
   // or ARN; opened with kApiKeys, or with any part when `api_keys` is set.
   std::string api_keys_table = "CartflowApiKeys";
   bool api_keys = false;
+  // CARTFLOW_LEASES_TABLE: the stream's shard leases and checkpoints (platform/lease_table.h),
+  // name or ARN; opened with kAll when `leases` is set (`serve` running the pipeline).
+  std::string leases_table = "CartflowLeases";
+  bool leases = false;
   // Create the table (with its stream and GSIs) and the queues (the orders queue redriving to
   // the DLQ) when they do not exist: for DynamoDB Local and local SQS servers. Not for kLambda.
   bool create_missing = false;
@@ -62,7 +67,8 @@ struct AwsOptions {
 };
 
 // Reads TABLE_NAME, UPDATE_CART_PRODUCT_SQS (the template's environment), UPDATE_CART_PRODUCT_DLQ,
-// ORDER_STREAM_FAILURE_SQS and CARTFLOW_API_KEYS_TABLE into `options` when set.
+// ORDER_STREAM_FAILURE_SQS, CARTFLOW_API_KEYS_TABLE and CARTFLOW_LEASES_TABLE into `options`
+// when set.
 AwsOptions aws_options_from_env(AwsOptions options);
 
 class AwsSystem final : public System {
@@ -86,6 +92,10 @@ class AwsSystem final : public System {
   aws::SqsQueue& stream_failure_queue() override;
   // The API keys table: with kApiKeys or `api_keys`.
   aws::DynamoDbTable& api_keys_table();
+  // The lease table: with kAll and `leases`.
+  aws::DynamoDbTable& leases_table();
+  // The stream as its shards (for the lease coordinator): with kAll.
+  aws::DynamoDbShardedStream& sharded_stream();
   const MappingSettings& settings() const override { return settings_; }
   functions::Metrics& function_metrics() override { return metrics_; }
   const ports::Clock& clock() const override { return clock_; }
@@ -108,6 +118,10 @@ class AwsSystem final : public System {
   model::Status open_stream(const AwsOptions& options);
   model::Status open_stream_failure_queue(const AwsOptions& options);
   model::Status open_api_keys_table(const AwsOptions& options);
+  model::Status open_leases_table(const AwsOptions& options);
+  model::Result<std::unique_ptr<aws::DynamoDbTable>> open_own_table(
+      const std::string& given, ports::TableDescription (*describe)(std::string),
+      const std::string& what, const char* how, bool create_missing);
 
   ports::SystemClock clock_;
   MappingSettings settings_;
@@ -125,6 +139,8 @@ class AwsSystem final : public System {
   std::unique_ptr<aws::SqsQueue> dead_letter_queue_;
   std::unique_ptr<aws::SqsQueue> stream_failure_queue_;
   std::unique_ptr<aws::DynamoDbTable> api_keys_table_;
+  std::unique_ptr<aws::DynamoDbTable> leases_table_;
+  std::unique_ptr<aws::DynamoDbShardedStream> sharded_stream_;
   std::unique_ptr<functions::Logger> logger_;
   functions::Metrics metrics_;
   std::unique_ptr<Handlers> handlers_;

@@ -46,6 +46,7 @@ struct ServeArgs {
   bool durable = true;
   bool console = false;     // --console: also on a non-loopback address
   std::string cors_origin;  // --cors-origin
+  double lease_seconds = 10;  // --lease-duration (aws pipeline)
 };
 
 // Blocks SIGINT and SIGTERM in this thread and every thread it starts afterwards, so that only
@@ -119,9 +120,9 @@ void print_banner(const std::string& base_url, const std::optional<std::string>&
             << std::flush;
 }
 
-// The system the server runs: the embedded one on --db, or the AWS one (whose stream
-// checkpoint stays in the local --db file: it is this server's own state, as Lambda's mapping
-// state is AWS's; its API keys are in the API keys table, shared by the stack's instances).
+// The system the server runs: the embedded one on --db, or the AWS one (whose API keys are in
+// the API keys table and whose stream checkpoints are in the lease table, both shared by the
+// stack's instances; the local --db file then holds nothing they share).
 struct OpenedSystem {
   std::unique_ptr<System> system;
   std::unique_ptr<embedded::Database> local_state;  // aws only
@@ -135,6 +136,7 @@ model::Result<OpenedSystem> open_serve_system(const ServeArgs& args) {
       aws_options_from_args(args.aws, runs_pipeline(args) ? AwsParts::kAll : AwsParts::kApi);
   if (!options.ok()) return std::move(options).error();
   options->api_keys = runs_api(args);
+  options->leases = runs_pipeline(args);
   if (args.aws.backend == "aws") {
     auto system = AwsSystem::open(*options);
     if (!system.ok()) return std::move(system).error();
@@ -236,7 +238,10 @@ int run_serve(const ServeArgs& args) {
   }
   std::unique_ptr<ServePipeline> pipeline;
   if (runs_pipeline(args)) {
-    auto opened_pipeline = ServePipeline::open(system, state, registry, *logger);
+    PipelineOptions pipeline_options;
+    pipeline_options.lease_duration =
+        std::chrono::milliseconds(static_cast<std::int64_t>(args.lease_seconds * 1000));
+    auto opened_pipeline = ServePipeline::open(system, state, registry, *logger, pipeline_options);
     if (!opened_pipeline.ok()) {
       print_error(opened_pipeline.error().message);
       return 1;
@@ -244,7 +249,7 @@ int run_serve(const ServeArgs& args) {
     pipeline = std::move(opened_pipeline.value());
   } else if (dynamic_cast<const AwsSystem*>(&system) == nullptr) {
     // The orders taken now wait on the file for a later `--role pipeline` (with --backend aws,
-    // each pipeline instance keeps its checkpoint in its own --db: see docs/DEPLOY.md).
+    // the pipeline instances keep the stream's checkpoints in the lease table: docs/DEPLOY.md).
     if (auto anchored = ServePipeline::anchor_checkpoint(system, state, *logger); !anchored.ok()) {
       print_error(anchored.error().message);
       return 1;
@@ -302,7 +307,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"api", "pipeline", "all"}))
       ->capture_default_str();
   cmd->add_option("--db", args->db_path,
-                  "embedded database file (with --backend aws: the stream checkpoint)")
+                  "embedded database file (with --backend aws: this instance's local file, "
+                  "nothing shared)")
       ->capture_default_str();
   cmd->add_option("--host", args->host, "address to listen on")->capture_default_str();
   cmd->add_option("--port", args->port, "port to listen on (0: any free port)")
@@ -310,6 +316,12 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   add_aws_options(*cmd, args->aws, AwsParts::kAll, /*with_create_missing=*/true);
   add_api_keys_table_option(*cmd, args->aws);
+  add_leases_table_option(*cmd, args->aws);
+  cmd->add_option("--lease-duration", args->lease_seconds,
+                  "aws pipeline: seconds a shard lease lasts unless renewed; a stopped instance "
+                  "releases its leases, a dead one's are taken over after this long")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
   cmd->add_option("--io-threads", args->io_threads, "threads running the sockets")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

@@ -78,7 +78,7 @@ StreamLag stream_lag(System& system, const platform::StreamMapping& mapping) {
 
 PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, System& system,
                                  embedded::Database& database,
-                                 const platform::StreamMapping& stream,
+                                 StreamSource stream,
                                  const platform::QueueMapping& queue) {
   auto add = [&](const char* name, const char* help, platform::Labels labels,
                  std::function<double()> read) {
@@ -94,7 +94,7 @@ PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, System& sy
     std::function<platform::MappingStatsSnapshot()> stats;
   };
   const Source sources[] = {
-      {"OrderStream", [&stream] { return stream.stats(); }},
+      {"OrderStream", stream.stats},
       {"OrderQueue", [&queue] { return queue.stats(); }},
   };
   for (const Source& s : sources) {
@@ -151,11 +151,14 @@ PipelineMetrics::PipelineMetrics(platform::MetricsRegistry& registry, System& sy
             [counts] { return static_cast<double>(counts->value(functions::kCartItemsOrdered)); });
   add("cartflow_stream_lag_records", "Stream records after the mapping's checkpoint",
       {{"mapping", "OrderStream"}},
-      [&system, &stream] { return static_cast<double>(stream_lag(system, stream).records); });
+      [lag = stream.lag] { return static_cast<double>(lag().records); });
   add("cartflow_stream_lag_seconds", "Age of the oldest stream record not yet resolved",
-      {{"mapping", "OrderStream"}}, [&system, &stream] {
-        return static_cast<double>(stream_lag(system, stream).oldest_age_ms) / 1000.0;
-      });
+      {{"mapping", "OrderStream"}},
+      [lag = stream.lag] { return static_cast<double>(lag().oldest_age_ms) / 1000.0; });
+  if (stream.leases_held) {
+    add("cartflow_stream_leases_held", "Shard leases of the stream this instance holds",
+        {{"mapping", "OrderStream"}}, stream.leases_held);
+  }
 }
 
 }  // namespace cartflow::app

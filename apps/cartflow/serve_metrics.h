@@ -7,6 +7,7 @@
 // lag (records behind, age of the oldest unprocessed record in seconds). Values are
 // read when /metrics is rendered. Everything passed in must outlive the object.
 
+#include <functional>
 #include <vector>
 
 #include "embedded/database.h"
@@ -55,12 +56,21 @@ class TimedApiHandler final : public functions::ApiRequestHandler {
   platform::Histogram& duration_;
 };
 
+// What the stream side reports: the counters of its mapping (or of every shard's mapping
+// under leases) and its lag.
+struct StreamSource {
+  std::function<platform::MappingStatsSnapshot()> stats;
+  std::function<StreamLag()> lag;
+  // With shard leases: how many this instance holds (cartflow_stream_leases_held); else empty.
+  std::function<double()> leases_held;
+};
+
 class PipelineMetrics {
  public:
-  // `database` is the server's SQLite file (the whole store when embedded; API keys and the
-  // stream checkpoint with --backend aws): its writer's counters are exported.
+  // `database` is the server's SQLite file (the whole store when embedded; API keys with
+  // --backend aws): its writer's counters are exported.
   PipelineMetrics(platform::MetricsRegistry& registry, System& system, embedded::Database& database,
-                  const platform::StreamMapping& stream, const platform::QueueMapping& queue);
+                  StreamSource stream, const platform::QueueMapping& queue);
 
  private:
   std::vector<platform::CallbackRegistration> registrations_;

@@ -3,8 +3,8 @@
 // the writer's lock, so it works beside a running `cartflow serve`: the stream's newest record
 // and the stream mapping's checkpoint (lag), the depth of the queue, the dead-letter queue and the
 // on-failure queue, and the API keys. With --backend aws: the table and its stream, and the
-// depth of the three SQS queues (the stream checkpoint and the API keys of `serve --backend aws`
-// are in each server's own --db).
+// depth of the three SQS queues (the stream's shard leases and checkpoints of `serve --backend
+// aws` are in the lease table, its API keys in the API keys table; status reads neither).
 
 #include <charconv>
 #include <chrono>

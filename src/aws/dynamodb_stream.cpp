@@ -34,25 +34,35 @@ void finish(StreamCursor& c, const std::string& shard) {
 
 DynamoDbChangeStream::DynamoDbChangeStream(JsonClient& streams, std::string stream_arn,
                                            ports::StreamViewType view_type,
-                                           std::chrono::milliseconds poll_interval)
+                                           std::chrono::milliseconds poll_interval,
+                                           std::string only_shard)
     : client_(streams),
       arn_(std::move(stream_arn)),
+      only_shard_(std::move(only_shard)),
       view_type_(view_type),
       poll_interval_(std::max(poll_interval, std::chrono::milliseconds(1))) {}
+
+Result<std::vector<detail::ShardInfo>> describe_shards(JsonClient& streams, const std::string& arn) {
+  std::vector<detail::ShardInfo> shards;
+  std::string start;
+  do {
+    auto response = streams.call("DescribeStream", detail::describe_stream_request(arn, start));
+    if (!response) return std::move(response).error();
+    auto page = detail::parse_describe_stream(*response);
+    if (!page) return std::move(page).error();
+    for (auto& s : page->shards) shards.push_back(std::move(s));
+    start = std::move(page->last_evaluated);
+  } while (!start.empty());
+  return shards;
+}
 
 Status DynamoDbChangeStream::list_shards(bool force) {
   auto now = std::chrono::steady_clock::now();
   if (listed_ && !force && now - listed_at_ < kShardListTtl) return {};
+  auto listed = describe_shards(client_, arn_);
+  if (!listed) return std::move(listed).error();
   std::map<std::string, detail::ShardInfo> shards;
-  std::string start;
-  do {
-    auto response = client_.call("DescribeStream", detail::describe_stream_request(arn_, start));
-    if (!response) return std::move(response).error();
-    auto page = detail::parse_describe_stream(*response);
-    if (!page) return std::move(page).error();
-    for (auto& s : page->shards) shards[s.id] = std::move(s);
-    start = std::move(page->last_evaluated);
-  } while (!start.empty());
+  for (auto& s : *listed) shards[s.id] = std::move(s);
   shards_ = std::move(shards);
   listed_ = true;
   listed_at_ = now;
@@ -81,6 +91,10 @@ Status DynamoDbChangeStream::check_shards(const StreamCursor& cursor) {
 // by shard id, starting after the shard that delivered last.
 std::vector<std::string> DynamoDbChangeStream::readable(const StreamCursor& cursor) const {
   std::vector<std::string> out;
+  if (!only_shard_.empty()) {
+    if (shards_.count(only_shard_) && !cursor.finished.count(only_shard_)) out.push_back(only_shard_);
+    return out;
+  }
   for (const auto& [id, info] : shards_) {
     if (cursor.finished.count(id)) continue;
     if (!info.parent.empty() && shards_.count(info.parent) && !cursor.finished.count(info.parent)) {
@@ -96,7 +110,8 @@ std::vector<std::string> DynamoDbChangeStream::readable(const StreamCursor& curs
 // Finished shards no longer listed are left out: they were trimmed, and their children are
 // readable without them.
 std::string DynamoDbChangeStream::encode_pruned(StreamCursor cursor) const {
-  std::erase_if(cursor.finished, [&](const std::string& id) { return !shards_.count(id); });
+  std::erase_if(cursor.finished,
+                [&](const std::string& id) { return id != only_shard_ && !shards_.count(id); });
   return detail::encode_cursor(cursor);
 }
 
@@ -198,6 +213,7 @@ Result<ports::StreamPosition> DynamoDbChangeStream::latest() {
   StreamCursor cursor;
   Iterators iterators;
   for (const auto& [id, info] : shards_) {
+    if (!only_shard_.empty() && id != only_shard_) continue;
     if (info.closed) {
       cursor.finished.insert(id);
       continue;
@@ -277,6 +293,7 @@ Result<ports::StreamBatch> DynamoDbChangeStream::read_locked(std::unique_lock<st
     cursor = std::move(c).value();
   }
   Pass live;
+  bool finished_any = false;  // a shard ended, maybe without a record: the position moves
   for (;;) {
     if (auto s = list_shards(false); !s) return std::move(s).error();
     if (auto s = check_shards(cursor); !s) return std::move(s).error();
@@ -289,6 +306,7 @@ Result<ports::StreamBatch> DynamoDbChangeStream::read_locked(std::unique_lock<st
       live.records.push_back(std::move(p->records[i]));
       live.nexts.push_back(std::move(p->nexts[i]));
     }
+    finished_any = finished_any || p->finished_shard;
     const std::size_t have = batch.records.size() + live.records.size();
     if (p->finished_shard && have < limit) {
       // Children of the finished shard may be readable now.
@@ -296,7 +314,7 @@ Result<ports::StreamBatch> DynamoDbChangeStream::read_locked(std::unique_lock<st
       continue;
     }
     auto now = std::chrono::steady_clock::now();
-    if (have > 0 || now >= deadline) break;
+    if (have > 0 || finished_any || now >= deadline) break;
     lock.unlock();
     std::this_thread::sleep_for(
         std::min(poll_interval_, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now) +
@@ -307,6 +325,8 @@ Result<ports::StreamBatch> DynamoDbChangeStream::read_locked(std::unique_lock<st
     remember_edges(token, live.records, live.nexts);
     batch.next.token = live.nexts.back();
     for (auto& r : live.records) batch.records.push_back(std::move(r));
+  } else if (finished_any) {
+    batch.next.token = encode_pruned(cursor);
   }
   remember_iterators(batch.next.token, std::move(cursor), std::move(iterators));
   return batch;

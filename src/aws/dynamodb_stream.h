@@ -25,6 +25,13 @@
 // with next == after. Iterators are cached per position (the last kIteratorPositions
 // positions returned), so a steady reader costs one GetRecords per read and open shard.
 //
+// A shard that ends moves the position even when its last GetRecords has no record: the batch
+// is then empty and its `next` differs from `after`.
+//
+// One shard alone (`only_shard`, for the lease coordinator: ports/shard_stream.h): read() and
+// latest() see that shard only and do not wait for its parent; it stays in the tokens once
+// finished even when DescribeStream no longer lists it; a shard not listed reads as empty.
+//
 // Re-reads: the records returned are remembered (the last kReplayRecords, at most
 // kReplayBytes of SizeBytes) as edges position -> (record, next position); a read from a
 // remembered position returns the same records again before reading further, so a reader that
@@ -65,6 +72,11 @@ JsonProtocol dynamodb_streams_protocol();
 // does not exist or has no enabled stream.
 model::Result<std::string> latest_stream_arn(JsonClient& dynamodb, const std::string& table_name);
 
+// Every shard of the stream (DescribeStream, all pages), in the order listed. The JsonClient's
+// errors (kNotFound for a stream that does not exist).
+model::Result<std::vector<detail::ShardInfo>> describe_shards(JsonClient& streams,
+                                                              const std::string& arn);
+
 class DynamoDbChangeStream final : public ports::ChangeStream {
  public:
   static constexpr std::chrono::seconds kShardListTtl{60};
@@ -72,9 +84,11 @@ class DynamoDbChangeStream final : public ports::ChangeStream {
   static constexpr std::size_t kReplayRecords = 10000;
   static constexpr std::size_t kReplayBytes = 64u << 20;
 
-  // `view_type` is given to records that do not carry a StreamViewType.
+  // `view_type` is given to records that do not carry a StreamViewType. `only_shard`: read that
+  // shard alone (see above); empty: every shard.
   DynamoDbChangeStream(JsonClient& streams, std::string stream_arn, ports::StreamViewType view_type,
-                       std::chrono::milliseconds poll_interval = std::chrono::milliseconds(250));
+                       std::chrono::milliseconds poll_interval = std::chrono::milliseconds(250),
+                       std::string only_shard = {});
 
   model::Result<ports::StreamPosition> latest() override;
   ports::StreamPosition trim_horizon() const override { return {}; }
@@ -114,6 +128,7 @@ class DynamoDbChangeStream final : public ports::ChangeStream {
 
   JsonClient& client_;
   const std::string arn_;
+  const std::string only_shard_;
   const ports::StreamViewType view_type_;
   const std::chrono::milliseconds poll_interval_;
 

@@ -136,7 +136,14 @@ Result<std::size_t> StreamMapping::poll_once() {
   }
   p.records = std::move(batch->records);
   p.next = std::move(batch->next);
-  if (p.records.empty()) return std::size_t{0};
+  if (p.records.empty()) {
+    if (p.next == p.from) return std::size_t{0};
+    // A shard ended without a record: keep that it did (a lease's SHARD_END).
+    if (auto s = checkpoints_.save(config_.mapping_id, p.next); !s) return std::move(s).error();
+    std::lock_guard lock(mutex_);
+    checkpoint_ = std::move(p.next);
+    return std::size_t{0};
+  }
 
   // MaximumBatchingWindowInSeconds: gather more records until the batch is full or the window
   // (real time, from the first record) closes.

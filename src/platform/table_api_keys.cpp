@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "platform/item_fields.h"
 #include "util/hex.h"
 
 namespace cartflow::platform {
@@ -17,8 +18,6 @@ using model::Status;
 
 namespace {
 
-constexpr const char* kPk = "PK";
-constexpr const char* kSk = "SK";
 constexpr const char* kKeysPartition = "KEY";
 
 Item key_item_key(std::string_view id) {
@@ -37,25 +36,10 @@ AttributeValue number(double value) {
   return parsed.ok() ? AttributeValue(std::move(parsed.value())) : AttributeValue::integer(0);
 }
 
-std::int64_t int_of(const Item& item, const char* name) {
-  auto it = item.find(name);
-  if (it == item.end() || !it->second.is_n()) return 0;
-  auto n = it->second.as_n()->to_int64();
-  return n.ok() ? *n : 0;
-}
-
-std::string string_of(const Item& item, const char* name) {
-  auto it = item.find(name);
-  return it == item.end() || !it->second.is_s() ? std::string() : *it->second.as_s();
-}
-
 }  // namespace
 
 ports::TableDescription api_keys_table_description(std::string name) {
-  ports::TableDescription d;
-  d.name = std::move(name);
-  d.keys = ports::KeySchema{kPk, std::string(kSk)};
-  return d;
+  return own_table_description(std::move(name));
 }
 
 Result<std::unique_ptr<TableApiKeyStore>> TableApiKeyStore::open(ports::Table& table,
@@ -77,22 +61,22 @@ Status TableApiKeyStore::load() const {
     if (!page.ok()) return std::move(page).error();
     for (const Item& item : page->items) {
       Cached k;
-      k.key.id = string_of(item, kSk);
-      k.key.name = string_of(item, "name");
-      k.key.created_ms = int_of(item, "created_ms");
+      k.key.id = item_string(item, kSk);
+      k.key.name = item_string(item, "name");
+      k.key.created_ms = item_int(item, "created_ms");
       k.key.revoked = item.contains("revoked_ms");
       auto rate = item.find("rate");
       k.key.plan.rate = rate != item.end() && rate->second.is_n() ? rate->second.as_n()->to_double()
                                                                   : 0.0;
-      k.key.plan.burst = int_of(item, "burst");
-      k.key.plan.quota = int_of(item, "quota");
-      auto period = parse_quota_period(string_of(item, "quota_period"));
+      k.key.plan.burst = item_int(item, "burst");
+      k.key.plan.quota = item_int(item, "quota");
+      auto period = parse_quota_period(item_string(item, "quota_period"));
       k.key.plan.period = period.ok() ? *period : QuotaPeriod::kNone;
       auto admin = item.find("admin");
       k.key.admin = admin != item.end() && admin->second.as_bool() != nullptr &&
                     *admin->second.as_bool();
       // An item whose hash does not decode matches no secret (an empty hash never matches).
-      k.hash = util::hex_decode(string_of(item, "key_hash")).value_or(std::string());
+      k.hash = util::hex_decode(item_string(item, "key_hash")).value_or(std::string());
       keys.push_back(std::move(k));
     }
     query.exclusive_start_key = page->last_evaluated_key;
@@ -175,7 +159,7 @@ Result<std::int64_t> TableApiKeyStore::read_used(std::string_view key_id,
                                                  std::int64_t period_start_ms) const {
   auto item = table_.get({.key = usage_key(key_id, period_start_ms)});
   if (!item.ok()) return std::move(item).error();
-  return *item ? int_of(**item, "used") : 0;
+  return *item ? item_int(**item, "used") : 0;
 }
 
 }  // namespace cartflow::platform

@@ -16,6 +16,7 @@
 #include "dynamodb_local.h"
 #include "e2e_fixture.h"
 #include "functions/api_table.h"
+#include "platform/lease_table.h"
 #include "platform/table_api_keys.h"
 #include "sqs_local.h"
 
@@ -26,7 +27,8 @@ using std::chrono::seconds;
 
 constexpr const char* kResourceVariables[] = {"TABLE_NAME", "UPDATE_CART_PRODUCT_SQS",
                                               "UPDATE_CART_PRODUCT_DLQ",
-                                              "ORDER_STREAM_FAILURE_SQS", "CARTFLOW_API_KEYS_TABLE"};
+                                              "ORDER_STREAM_FAILURE_SQS", "CARTFLOW_API_KEYS_TABLE",
+                                              "CARTFLOW_LEASES_TABLE"};
 
 class AwsNamesTest : public ::testing::Test {
  protected:
@@ -57,6 +59,10 @@ class AwsNamesTest : public ::testing::Test {
     keys_table_ = stack + "-ApiKeysTable-7U8I9O0P1A2S";
     ASSERT_TRUE(
         aws::create_table(dynamodb_->client(), platform::api_keys_table_description(keys_table_))
+            .ok());
+    leases_table_ = stack + "-LeasesTable-3D4F5G6H7J8K";
+    ASSERT_TRUE(
+        aws::create_table(dynamodb_->client(), platform::lease_table_description(leases_table_))
             .ok());
     dlq_url_ = create_queue(stack + "-UpdateCartProductsDLQ-AbCdEf123456", {});
     auto dlq_arn = aws::queue_arn(sqs_->client(), dlq_url_);
@@ -90,6 +96,7 @@ class AwsNamesTest : public ::testing::Test {
         << R"({"OutputKey":"ApiUrl","OutputValue":"https://x.execute-api.us-east-1.amazonaws.com/Dev"},)"
         << R"({"OutputKey":"TableName","OutputValue":")" << table_ << R"("},)"
         << R"({"OutputKey":"ApiKeysTableName","OutputValue":")" << keys_table_ << R"("},)"
+        << R"({"OutputKey":"LeasesTableName","OutputValue":")" << leases_table_ << R"("},)"
         << R"({"OutputKey":"QueueUrl","OutputValue":")" << queue_url_ << R"("},)"
         << R"({"OutputKey":"DeadLetterQueueUrl","OutputValue":")" << dlq_url_ << R"("})";
     if (!failure_url.empty()) {
@@ -132,7 +139,7 @@ class AwsNamesTest : public ::testing::Test {
   static aws::testing::SqsLocal* sqs_;
   static int runs_;
   TempDir dir;
-  std::string table_, keys_table_, queue_url_, dlq_url_, failure_url_, outputs_;
+  std::string table_, keys_table_, leases_table_, queue_url_, dlq_url_, failure_url_, outputs_;
   std::unique_ptr<ServeProcess> server;
 };
 
@@ -147,6 +154,7 @@ TEST_F(AwsNamesTest, ServeWithTheTemplateEnvironmentRunsAnOrderThrough) {
   ::setenv("UPDATE_CART_PRODUCT_SQS", queue_url_.c_str(), 1);
   ::setenv("ORDER_STREAM_FAILURE_SQS", failure_url_.c_str(), 1);
   ::setenv("CARTFLOW_API_KEYS_TABLE", keys_table_.c_str(), 1);  // a local instance's own setting
+  ::setenv("CARTFLOW_LEASES_TABLE", leases_table_.c_str(), 1);
   std::string error;
   server = ServeProcess::start(dir.path(), dir.file("state.db"), error, {"--backend", "aws"},
                                seconds(90));

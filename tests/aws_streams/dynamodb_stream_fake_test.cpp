@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // DynamoDbChangeStream against a scripted Streams endpoint: shard splits, expired iterators,
-// trimmed records, re-reads, position tokens.
+// trimmed records, re-reads, position tokens; one shard alone (DynamoDbShardedStream).
 #include <gtest/gtest.h>
 
+#include "aws/dynamodb_shards.h"
 #include "aws/dynamodb_stream.h"
 #include "fake_streams.h"
 
@@ -24,7 +25,7 @@ class DynamoDbStreamFakeTest : public ::testing::Test {
     return out;
   }
   // Reads everything after `from`, `limit` at a time.
-  static std::vector<std::string> drain(DynamoDbChangeStream& s, ports::StreamPosition& from,
+  static std::vector<std::string> drain(ports::ChangeStream& s, ports::StreamPosition& from,
                                         std::size_t limit) {
     std::vector<std::string> out;
     for (;;) {
@@ -108,6 +109,43 @@ TEST_F(DynamoDbStreamFakeTest, ShardSplitReadsTheClosedParentBeforeItsChildren) 
   EXPECT_EQ(drain(*open(), from, 10), std::vector<std::string>{later});
   // DescribeStream was paginated (one shard per page).
   EXPECT_GE(fake_.calls("DescribeStream"), 3);
+}
+
+// The lease coordinator's view: one shard alone, its parent not waited for, its checkpoint a
+// sequence number, and its end a position of its own even when no record comes with it.
+TEST_F(DynamoDbStreamFakeTest, OneShardAloneEndsAsShardEnd) {
+  fake_.add_shard("p");
+  const std::string p1 = fake_.put("p");
+  const std::string p2 = fake_.put("p");
+  fake_.add_shard("c", "p");
+  const std::string c1 = fake_.put("c");
+  DynamoDbShardedStream sharded(client_, "arn", ports::StreamViewType::kNewImage,
+                                std::chrono::milliseconds(5));
+  auto shards = sharded.list_shards();
+  ASSERT_TRUE(shards.ok()) << shards.error().message;
+  ASSERT_EQ(shards->size(), 2u);
+  EXPECT_EQ(shards->at(1).parents, std::vector<std::string>{"p"});
+
+  auto child = sharded.open_shard("c");  // read before its parent ended: the caller's business
+  auto from = sharded.position_at("c", ports::kTrimHorizon);
+  EXPECT_EQ(drain(*child, from, 10), std::vector<std::string>{c1});
+  EXPECT_EQ(sharded.checkpoint_of("c", from), c1);
+
+  auto parent = sharded.open_shard("p");
+  ports::StreamPosition after_p1 = sharded.position_at("p", p1);
+  EXPECT_EQ(drain(*parent, after_p1, 10), std::vector<std::string>{p2});
+  EXPECT_EQ(sharded.checkpoint_of("p", after_p1), p2);
+  fake_.close("p");
+  auto end = parent->read(after_p1, 10, std::chrono::milliseconds(0));
+  ASSERT_TRUE(end.ok()) << end.error().message;
+  EXPECT_TRUE(end->records.empty());
+  EXPECT_EQ(sharded.checkpoint_of("p", end->next), ports::kShardEnd);
+  EXPECT_EQ(sharded.checkpoint_of("p", sharded.position_at("p", ports::kShardEnd)),
+            ports::kShardEnd);
+  auto after_end = parent->read(end->next, 10, std::chrono::milliseconds(0));
+  ASSERT_TRUE(after_end.ok());
+  EXPECT_TRUE(after_end->records.empty());
+  EXPECT_EQ(after_end->next, end->next);
 }
 
 TEST_F(DynamoDbStreamFakeTest, ChildOfATrimmedParentIsReadable) {

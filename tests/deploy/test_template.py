@@ -122,7 +122,7 @@ class TemplateTest(unittest.TestCase):
         outputs = load_template()["Outputs"]
         expected = {"TableName": "EcommerceAppTable", "QueueUrl": "UpdateCartProductsSQS",
                     "StreamFailureQueueUrl": "OrderStreamFailureQueue",
-                    "ApiKeysTableName": "ApiKeysTable"}
+                    "ApiKeysTableName": "ApiKeysTable", "LeasesTableName": "LeasesTable"}
         with open(os.path.join(ROOT, "apps", "cartflow", "aws_args.cpp"), encoding="utf-8") as f:
             reader = f.read()
         for key, resource in expected.items():

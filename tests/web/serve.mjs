@@ -105,8 +105,8 @@ export class AwsPeers {
 }
 
 export class Serve {
-  // `aws`: AwsPeers started, for `--backend aws` (the --db file then holds only the stream
-  // checkpoint; the API keys are in DynamoDB); without it, the embedded backend in the --db file.
+  // `aws`: AwsPeers started, for `--backend aws` (the API keys and the stream's leases are then in
+  // DynamoDB); without it, the embedded backend in the --db file.
   constructor(binary, aws = null) {
     this.binary = binary;
     this.dir = mkdtempSync(path.join(tmpdir(), "cartflow-web-"));
