@@ -129,18 +129,6 @@ std::optional<model::Item> decode_page_token(std::string_view token) {
   return std::move(*item);
 }
 
-model::Result<std::vector<model::Item>> query_all(ports::Table& table, ports::QueryRequest request) {
-  std::vector<model::Item> items;
-  for (int page = 0; page < 10'000; ++page) {
-    auto result = table.query(request);
-    if (!result.ok()) return std::move(result).error();
-    for (auto& item : result->items) items.push_back(std::move(item));
-    if (!result->last_evaluated_key) return items;
-    request.exclusive_start_key = std::move(result->last_evaluated_key);
-  }
-  return model::Error::internal("query did not finish after 10000 pages");
-}
-
 model::Result<std::size_t> append_public_query_all(ports::Table& table,
                                                    ports::QueryRequest request, std::string& out) {
   std::size_t count = 0;

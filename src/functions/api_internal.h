@@ -65,8 +65,7 @@ std::string encode_page_token(const model::Item& last_evaluated_key);
 // Decodes a token; std::nullopt when it is not one of ours.
 std::optional<model::Item> decode_page_token(std::string_view token);
 
-// Runs a query to the end (all pages) and returns every item; on failure the store error.
-model::Result<std::vector<model::Item>> query_all(ports::Table& table, ports::QueryRequest request);
+using ports::query_all;
 
 // Appends the public views of every item of every page of the query (query_all's items) to
 // `out`, which ends with '[' (Table::query_plain), and returns how many there were.

@@ -41,16 +41,13 @@ ports::TableDescription lease_table_description(std::string name) {
 }
 
 Result<std::vector<Lease>> LeaseTable::list() const {
-  std::vector<Lease> leases;
   ports::QueryRequest query;
   query.key_condition = model::KeyCondition::hash(kPk, AttributeValue(stream_id_));
   query.consistent_read = true;
-  do {
-    auto page = table_.query(query);
-    if (!page.ok()) return std::move(page).error();
-    for (const Item& item : page->items) leases.push_back(lease_of(item));
-    query.exclusive_start_key = page->last_evaluated_key;
-  } while (query.exclusive_start_key);
+  auto items = ports::query_all(table_, std::move(query));
+  if (!items.ok()) return std::move(items).error();
+  std::vector<Lease> leases;
+  for (const Item& item : *items) leases.push_back(lease_of(item));
   return leases;
 }
 

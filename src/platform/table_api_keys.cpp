@@ -56,31 +56,28 @@ Status TableApiKeyStore::load() const {
   ports::QueryRequest query;
   query.key_condition = model::KeyCondition::hash(kPk, AttributeValue(kKeysPartition));
   query.consistent_read = true;
-  do {
-    auto page = table_.query(query);
-    if (!page.ok()) return std::move(page).error();
-    for (const Item& item : page->items) {
-      Cached k;
-      k.key.id = item_string(item, kSk);
-      k.key.name = item_string(item, "name");
-      k.key.created_ms = item_int(item, "created_ms");
-      k.key.revoked = item.contains("revoked_ms");
-      auto rate = item.find("rate");
-      k.key.plan.rate = rate != item.end() && rate->second.is_n() ? rate->second.as_n()->to_double()
-                                                                  : 0.0;
-      k.key.plan.burst = item_int(item, "burst");
-      k.key.plan.quota = item_int(item, "quota");
-      auto period = parse_quota_period(item_string(item, "quota_period"));
-      k.key.plan.period = period.ok() ? *period : QuotaPeriod::kNone;
-      auto admin = item.find("admin");
-      k.key.admin = admin != item.end() && admin->second.as_bool() != nullptr &&
-                    *admin->second.as_bool();
-      // An item whose hash does not decode matches no secret (an empty hash never matches).
-      k.hash = util::hex_decode(item_string(item, "key_hash")).value_or(std::string());
-      keys.push_back(std::move(k));
-    }
-    query.exclusive_start_key = page->last_evaluated_key;
-  } while (query.exclusive_start_key);
+  auto items = ports::query_all(table_, std::move(query));
+  if (!items.ok()) return std::move(items).error();
+  for (const Item& item : *items) {
+    Cached k;
+    k.key.id = item_string(item, kSk);
+    k.key.name = item_string(item, "name");
+    k.key.created_ms = item_int(item, "created_ms");
+    k.key.revoked = item.contains("revoked_ms");
+    auto rate = item.find("rate");
+    k.key.plan.rate = rate != item.end() && rate->second.is_n() ? rate->second.as_n()->to_double()
+                                                                : 0.0;
+    k.key.plan.burst = item_int(item, "burst");
+    k.key.plan.quota = item_int(item, "quota");
+    auto period = parse_quota_period(item_string(item, "quota_period"));
+    k.key.plan.period = period.ok() ? *period : QuotaPeriod::kNone;
+    auto admin = item.find("admin");
+    k.key.admin = admin != item.end() && admin->second.as_bool() != nullptr &&
+                  *admin->second.as_bool();
+    // An item whose hash does not decode matches no secret (an empty hash never matches).
+    k.hash = util::hex_decode(item_string(item, "key_hash")).value_or(std::string());
+    keys.push_back(std::move(k));
+  }
   std::sort(keys.begin(), keys.end(), [](const Cached& a, const Cached& b) {
     return a.key.created_ms != b.key.created_ms ? a.key.created_ms < b.key.created_ms
                                                 : a.key.id < b.key.id;

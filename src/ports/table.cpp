@@ -41,4 +41,16 @@ Result<bool> Table::get_plain(const GetRequest& request, AttributeNames drop, st
   return true;
 }
 
+Result<std::vector<Item>> query_all(Table& table, QueryRequest request) {
+  std::vector<Item> items;
+  for (int page = 0; page < 10'000; ++page) {
+    auto result = table.query(request);
+    if (!result.ok()) return std::move(result).error();
+    for (auto& item : result->items) items.push_back(std::move(item));
+    if (!result->last_evaluated_key) return items;
+    request.exclusive_start_key = std::move(result->last_evaluated_key);
+  }
+  return model::Error::internal("query did not finish after 10000 pages");
+}
+
 }  // namespace cartflow::ports

@@ -154,4 +154,8 @@ class Table {
                                 const std::optional<std::string>& client_request_token) = 0;
 };
 
+// Runs `request` to its last page and returns every item, in order; the first error otherwise
+// (kInternal after 10,000 pages, a loop no real query makes).
+Result<std::vector<Item>> query_all(Table& table, QueryRequest request);
+
 }  // namespace cartflow::ports
