@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 presets=("$@")
 ((${#presets[@]})) || presets=(release asan tsan)
 jobs=$(nproc)
-total=0; failed=0; failed_names=()
+total=0; failed=0; failed_names=(); failed_tests=()
 for preset in "${presets[@]}"; do
   echo "== preset $preset: configure and build"
   cmake --preset "$preset" >/dev/null || exit 1
@@ -34,11 +34,19 @@ for preset in "${presets[@]}"; do
     echo "== preset $preset: ctest printed no summary"; f=1; n=$((n + 1))
   fi
   total=$((total + n)); failed=$((failed + f))
-  ((f == 0)) || failed_names+=("$preset")
+  if ((f != 0)); then
+    failed_names+=("$preset")
+    # ctest lists the failed tests after "The following tests FAILED:"; keep them for the end,
+    # where CI's tail shows them.
+    failed_tests+=("$(sed -n '/The following tests FAILED/,$p' "$log" | grep -E '^[[:space:]]+[0-9]+ - ' | sed "s/^/  $preset:/")")
+  fi
 done
 echo
 echo "== all presets: ${presets[*]}"
-((failed == 0)) || echo "== failures in: ${failed_names[*]}"
+if ((failed != 0)); then
+  echo "== failures in: ${failed_names[*]}"
+  printf '%s\n' "${failed_tests[@]}"
+fi
 pct=100; ((total > 0)) && pct=$(( (total - failed) * 100 / total ))
 echo "${pct}% tests passed, ${failed} tests failed out of ${total}"
 ((failed == 0))
