@@ -2,6 +2,7 @@
 #include "util/random.h"
 
 #include <openssl/rand.h>
+#include <pthread.h>
 
 #include <array>
 #include <cstdint>
@@ -47,6 +48,41 @@ std::string format_uuid(std::array<unsigned char, 16> b) {
   return out;
 }
 
+// CSPRNG bytes drawn ahead, per thread: one RAND_bytes call serves 32 UUIDs (each call takes
+// the generator's lock and costs about as much for 16 bytes as for 512). A forked child starts
+// with an empty pool, so parent and child never hand out the same bytes.
+class RandomPool {
+ public:
+  void take(unsigned char* out, std::size_t size) {
+    if (size > sizeof bytes_) {
+      random_bytes(out, size);
+      return;
+    }
+    if (used_ + size > sizeof bytes_) {
+      random_bytes(bytes_, sizeof bytes_);
+      used_ = 0;
+    }
+    std::memcpy(out, bytes_ + used_, size);
+    std::memset(bytes_ + used_, 0, size);  // handed out once
+    used_ += size;
+  }
+  void discard() { used_ = sizeof bytes_; }
+
+ private:
+  unsigned char bytes_[512];
+  std::size_t used_ = sizeof bytes_;
+};
+
+thread_local RandomPool t_pool;
+
+RandomPool& random_pool() {
+  // In the child only the forking thread lives on: its pool is the one to empty.
+  static const bool registered =
+      pthread_atfork(nullptr, nullptr, [] { t_pool.discard(); }) == 0;
+  (void)registered;
+  return t_pool;
+}
+
 }  // namespace
 
 void random_bytes(unsigned char* out, std::size_t size) {
@@ -80,7 +116,7 @@ std::string random_string(std::string_view alphabet, std::size_t length) {
 
 std::string uuid_v4() {
   std::array<unsigned char, 16> b{};
-  random_bytes(b.data(), b.size());
+  random_pool().take(b.data(), b.size());
   return format_uuid(b);
 }
 

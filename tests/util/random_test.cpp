@@ -2,6 +2,8 @@
 #include "util/random.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <mutex>
 #include <set>
@@ -55,6 +57,30 @@ TEST(Random, FastUuidsAreUniqueAcrossThreads) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(seen.size(), 8000u);
+}
+
+TEST(Random, AForkedChildDrawsOtherUuidsThanItsParent) {
+  (void)uuid_v4();  // the parent's pool now holds bytes drawn ahead
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string id = uuid_v4();
+    const bool written = ::write(pipe_fds[1], id.data(), id.size()) == 36;
+    ::_exit(written ? 0 : 1);
+  }
+  ::close(pipe_fds[1]);
+  const std::string parent_next = uuid_v4();
+  char buf[36];
+  ASSERT_EQ(::read(pipe_fds[0], buf, sizeof buf), 36);
+  ::close(pipe_fds[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  const std::string child_id(buf, sizeof buf);
+  expect_uuid_v4(child_id);
+  EXPECT_NE(child_id, parent_next);
 }
 
 TEST(Random, HexHasTwoCharactersAByte) {
