@@ -5,7 +5,12 @@
 #
 #   bench/http_bench.sh CARTFLOW_BINARY OUT_DIR [SECONDS]     (SERVE_ARGS: extra `serve` flags, for A/B runs)
 #   PERF_RECORD=cartflow_order bench/http_bench.sh ...        (also `perf record -g` of serve during
-#                                                              that run: OUT_DIR/perf_<run>.data)
+#                                                              that run: OUT_DIR/perf_<run>.data;
+#                                                              PERF_CALL_GRAPH="--call-graph dwarf"
+#                                                              unwinds what has no frame pointers)
+#   PERF_EVENTS=context-switches,syscalls:sys_enter_futex ...  (more events counted by `perf stat`
+#                                                              into OUT_DIR/http_<run>.perf)
+#   HTTP_RUNS="cartflow_order" bench/http_bench.sh ...         (only the runs named; default all)
 #
 # Writes one JSON object per run to OUT_DIR/http_<name>.json (see bench/wrk_report.lua):
 # nginx_product, nginx_products, cartflow_product, cartflow_products, cartflow_cart,
@@ -43,13 +48,14 @@ free_port() {
 # PID, the CPU time and fdatasync calls of that process during the run are added to the report.
 run_wrk() {
   local name=$1 url=$2 script=$3 pid=${4:-} perf_pid=""
+  case " ${HTTP_RUNS:-$name} " in *" $name "*) ;; *) return 0 ;; esac
   echo "http: $name ($url, ${seconds}s, $threads threads, $connections connections)" >&2
   if [ -n "$pid" ] && command -v perf >/dev/null 2>&1; then
-    perf stat -x, -e task-clock,syscalls:sys_enter_fdatasync -p "$pid" \
+    perf stat -x, -e "task-clock,syscalls:sys_enter_fdatasync${PERF_EVENTS:+,$PERF_EVENTS}" -p "$pid" \
       -o "$out/http_$name.perf" &
     perf_pid=$!
     if [ "$name" = "${PERF_RECORD:-}" ]; then
-      perf record -F 999 -g -p "$pid" -o "$out/perf_$name.data" -- sleep "$seconds" \
+      perf record -F 999 ${PERF_CALL_GRAPH:--g} -p "$pid" -o "$out/perf_$name.data" -- sleep "$seconds" \
         >/dev/null 2>&1 &
     fi
     sleep 0.2  # attached before the first request
