@@ -149,6 +149,8 @@ run_wrk cartflow_products "$base/products" wrk_get.lua "$serve_pid"
 run_wrk cartflow_cart "$base" wrk_cart.lua "$serve_pid"
 run_wrk cartflow_order "$base" wrk_order.lua "$serve_pid"
 
-# Sanity: the server survived the runs.
+# Sanity: the server survived the runs. Its metrics (group commit sizes, pipeline counters)
+# stay beside the reports.
 curl -sf "$base/health" >/dev/null || { echo "http: cartflow serve stopped answering" >&2; exit 1; }
+curl -sf "$base/metrics" >"$out/metrics.txt" || true
 echo "http: done" >&2

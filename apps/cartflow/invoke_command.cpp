@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "aws_system.h"
 #include "embedded_system.h"
+#include "functions/logging.h"
 #include "model/dynamo_json.h"
 
 namespace cartflow::app {
@@ -97,7 +98,10 @@ void add_invoke_command(CLI::App& app, int& exit_code) {
   cmd->callback([args, &exit_code] { exit_code = run_invoke(*args); });
 }
 
-void print_error(std::string_view message) { std::cerr << "cartflow: " << message << "\n"; }
+void print_error(std::string_view message) {
+  functions::flush_stderr_lines();  // gathered log lines first, in the order they were logged
+  std::cerr << "cartflow: " << message << "\n";
+}
 
 std::unique_ptr<EmbeddedSystem> open_system_or_report(const std::string& db_path) {
   EmbeddedOptions options = embedded_options_from_env({});

@@ -9,6 +9,7 @@
 // its answer).
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <iostream>
 #include <pthread.h>
@@ -19,6 +20,7 @@
 #include "aws_system.h"
 #include "embedded_system.h"
 #include "functions/api.h"
+#include "functions/logging.h"
 #include "platform/api_gateway.h"
 #include "platform/api_keys.h"
 #include "platform/http_server.h"
@@ -216,6 +218,8 @@ model::Result<ServeApi> open_serve_api(const ServeArgs& args, System& system,
 
 int run_serve(const ServeArgs& args) {
   const sigset_t stop_signals = block_stop_signals();
+  // A log line per request: gathered and written every 50 ms, not one write() each.
+  functions::gather_stderr_lines(std::chrono::milliseconds(50));
   auto opened = open_serve_system(args);
   if (!opened.ok()) {
     print_error(opened.error().message);

@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "functions/logging.h"
 
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <mutex>
+#include <thread>
 #include <utility>
 
 #include "model/dynamo_json.h"
@@ -77,13 +84,87 @@ model::Result<LogLevel> parse_log_level(std::string_view text) {
   return model::Error::invalid("unknown log level: " + std::string(text));
 }
 
+namespace {
+
+// The process's stderr lines (see gather_stderr_lines). Never destroyed: threads may log
+// until the process ends; the flusher thread is detached and exit() flushes through atexit.
+class StderrLines {
+ public:
+  static StderrLines& instance() {
+    static StderrLines* lines = new StderrLines;
+    return *lines;
+  }
+
+  void write(std::string_view line) {
+    if (!gathering_.load(std::memory_order_acquire)) {
+      std::string out(line);
+      out += '\n';
+      std::fwrite(out.data(), 1, out.size(), stderr);
+      return;
+    }
+    std::unique_lock lock(mutex_);
+    pending_.append(line);
+    pending_ += '\n';
+    if (pending_.size() >= kFlushBytes) write_out(lock);
+  }
+
+  void flush() {
+    if (!gathering_.load(std::memory_order_acquire)) return;
+    std::unique_lock lock(mutex_);
+    write_out(lock);
+  }
+
+  void gather(std::chrono::milliseconds interval) {
+    std::lock_guard lock(mutex_);
+    if (gathering_.load()) return;
+    gathering_.store(true, std::memory_order_release);
+    std::thread([this, interval] {
+      for (;;) {
+        std::this_thread::sleep_for(interval);
+        flush();
+      }
+    }).detach();
+    std::atexit([] { StderrLines::instance().flush(); });
+  }
+
+ private:
+  static constexpr std::size_t kFlushBytes = 64 * 1024;
+
+  // Takes the waiting lines and writes them; `writing_` keeps batches in order when the
+  // flusher and a logging thread both write out.
+  void write_out(std::unique_lock<std::mutex>& lock) {
+    if (pending_.empty()) return;
+    std::string batch;
+    batch.swap(pending_);
+    std::lock_guard writing(writing_);
+    lock.unlock();
+    std::fflush(stderr);  // what was written to stderr directly comes first
+    std::size_t done = 0;
+    while (done < batch.size()) {
+      const ssize_t n = ::write(STDERR_FILENO, batch.data() + done, batch.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;  // stderr closed or full disk: the lines are dropped, never retried
+      done += static_cast<std::size_t>(n);
+    }
+  }
+
+  std::atomic<bool> gathering_{false};
+  std::mutex mutex_;
+  std::string pending_;  // GUARDED_BY(mutex_)
+  std::mutex writing_;   // held while a batch is written
+};
+
+}  // namespace
+
 LogSink stderr_sink() {
-  return [](std::string_view line) {
-    std::string out(line);
-    out += '\n';
-    std::fwrite(out.data(), 1, out.size(), stderr);
-  };
+  return [](std::string_view line) { StderrLines::instance().write(line); };
 }
+
+void gather_stderr_lines(std::chrono::milliseconds interval) {
+  StderrLines::instance().gather(interval);
+}
+
+void flush_stderr_lines() { StderrLines::instance().flush(); }
 
 LogSink stdout_sink() {
   return [](std::string_view line) {

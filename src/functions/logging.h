@@ -11,6 +11,7 @@
 // for tests, `cartflow serve` and benchmarks.
 // Logger and Metrics are thread-safe; one line is written whole (never interleaved).
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -61,6 +62,17 @@ struct LogField {
 using LogSink = std::function<void(std::string_view line)>;
 LogSink stderr_sink();  // Lambda collects both streams; stderr keeps stdout for responses
 LogSink stdout_sink();
+
+// Every stderr_sink() of the process writes through one stderr writer. By default a line is
+// written at once (under Lambda a line must be out before the invocation's answer, after which
+// the process may be frozen). gather_stderr_lines() switches the process, for good, to lines
+// gathered in memory and written one write() per batch: by a flusher thread every `interval`,
+// at once when 64 KiB wait, and at exit (return from main, std::exit). A SIGKILL loses at most
+// the last interval's lines. For `cartflow serve`, where a line per request otherwise costs a
+// write() per request. flush_stderr_lines() writes what waits now (before writing to stderr
+// directly, so lines keep their order). Thread-safe; lines stay whole and in order.
+void gather_stderr_lines(std::chrono::milliseconds interval);
+void flush_stderr_lines();
 // Appends lines to `lines` (tests). `lines` must outlive the sink.
 LogSink vector_sink(std::vector<std::string>& lines);
 

@@ -2,6 +2,12 @@
 #include "functions/logging.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <sstream>
+#include <thread>
 
 #include "model/dynamo_json.h"
 
@@ -100,6 +106,58 @@ TEST(Logger, SampleRateLogsWholeInvocationsAtDebug) {
   InvocationContext c;
   logger.debug(c, "always");
   EXPECT_EQ(lines.size(), 1u);
+}
+
+// In a child whose stderr is a pipe: gathered lines from four threads, written by the flusher
+// and at exit; every line arrives whole, once, and each thread's lines in their order.
+TEST(Logger, GatheredStderrLinesArriveWholeInOrderAndAreFlushedAtExit) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::dup2(fds[1], STDERR_FILENO);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    gather_stderr_lines(std::chrono::milliseconds(5));
+    Logger logger("cartflow", stderr_sink(), LogLevel::kInfo);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&logger, t] {
+        for (int i = 0; i < 2000; ++i) {
+          logger.log(LogLevel::kInfo, nullptr, "line", {{"thread", t}, {"i", i}});
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    std::exit(0);  // the last lines are written by the exit flush
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buf[65536];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    ASSERT_GT(n, 0);
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  std::istringstream lines(out);
+  std::vector<std::int64_t> next(4, 0);
+  std::size_t count = 0;
+  for (std::string line; std::getline(lines, line);) {
+    auto parsed = model::parse_plain_item(line);
+    ASSERT_TRUE(parsed.ok()) << line;
+    const auto t = std::stoll(parsed->at("thread").as_n()->to_string());
+    ASSERT_EQ(std::stoll(parsed->at("i").as_n()->to_string()),
+              next.at(static_cast<std::size_t>(t)))
+        << line;
+    ++next[static_cast<std::size_t>(t)];
+    ++count;
+  }
+  EXPECT_EQ(count, 8000u);
 }
 
 TEST(Logger, ParsesLevelNamesAsPowertoolsEnvironmentVariablesSpellThem) {
