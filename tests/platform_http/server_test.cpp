@@ -108,6 +108,34 @@ TEST(HttpServer, ConnectionCloseIsHonoured) {
   EXPECT_TRUE(c.closed_by_peer());
 }
 
+// The head the server writes itself: status line with its reason, the handler's headers in
+// order, a Content-Length from the body (the handler's own is replaced), none for 204.
+TEST(HttpServer, WritesTheHeadItselfWithContentLengthFromTheBody) {
+  HttpServer server(small_options(), [](const HttpRequest& r) {
+    HttpResponse response;
+    response.status = r.target == "/empty" ? 204 : 201;
+    response.headers = {{"X-One", "1"}, {"Content-Length", "999"}, {"X-Two", "2"}};
+    response.body = r.target == "/empty" ? "" : "made";
+    return response;
+  });
+  ASSERT_TRUE(server.start().ok());
+  Client c(server.port());
+  ASSERT_TRUE(c.send(get("/made")));
+  auto made = c.read_response();
+  ASSERT_TRUE(made.has_value());
+  EXPECT_EQ(made->head,
+            "HTTP/1.1 201 Created\r\nX-One: 1\r\nX-Two: 2\r\nContent-Length: 4");
+  EXPECT_EQ(made->body, "made");
+  ASSERT_TRUE(c.send(get("/empty")));
+  auto empty = c.read_response();
+  ASSERT_TRUE(empty.has_value());
+  EXPECT_EQ(empty->head, "HTTP/1.1 204 No Content\r\nX-One: 1\r\nX-Two: 2");
+  // The connection is still usable: nothing stray was written after the 204.
+  ASSERT_TRUE(c.send(get("/made")));
+  EXPECT_EQ(c.read_response()->body, "made");
+  server.stop();
+}
+
 TEST(HttpServer, BodyOverTheLimitGets413) {
   HttpServer server(small_options(), hello);
   ASSERT_TRUE(server.start().ok());
