@@ -9,12 +9,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
 #include <mutex>
 #include <thread>
 #include <utility>
 
+#include "domain/time.h"
 #include "model/dynamo_json.h"
 
 namespace cartflow::functions {
@@ -213,7 +213,7 @@ void Logger::log(LogLevel level, const InvocationContext* context, std::string_v
   append_key(line, "message");
   model::append_json_string(line, message);
   append_key(line, "timestamp");
-  model::append_json_string(line, iso8601_utc_ms(now_ms()));
+  model::append_json_string(line, domain::iso8601_ms(now_ms()));
   append_key(line, "service");
   model::append_json_string(line, service_);
   if (sample_rate_ > 0) {
@@ -265,23 +265,6 @@ std::string_view xray_trace_id(std::string_view header) {
     start = end + 1;
   }
   return header;
-}
-
-std::string iso8601_utc_ms(std::int64_t unix_ms) {
-  std::int64_t seconds = unix_ms / 1000;
-  std::int64_t millis = unix_ms % 1000;
-  if (millis < 0) {
-    millis += 1000;
-    seconds -= 1;
-  }
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buffer[96];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(millis));
-  return buffer;
 }
 
 void Metrics::add(std::string_view name, std::int64_t delta) {

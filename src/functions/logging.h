@@ -143,9 +143,6 @@ class Logger {
 // Root=.
 std::string_view xray_trace_id(std::string_view trace_header);
 
-// ISO-8601 UTC with milliseconds: "2024-05-01T12:00:00.123Z".
-std::string iso8601_utc_ms(std::int64_t unix_ms);
-
 // Named counters. Thread-safe.
 class Metrics {
  public:

@@ -175,11 +175,6 @@ TEST(Logger, ExtractsTheRootOfATraceHeader) {
   EXPECT_EQ(xray_trace_id("1-ghi"), "1-ghi");
 }
 
-TEST(Logger, FormatsTimestampsInUtcWithMilliseconds) {
-  EXPECT_EQ(iso8601_utc_ms(0), "1970-01-01T00:00:00.000Z");
-  EXPECT_EQ(iso8601_utc_ms(951'782'400'007), "2000-02-29T00:00:00.007Z");
-}
-
 TEST(Metrics, AccumulatesAndEmitsEmbeddedMetricFormat) {
   Metrics metrics;
   metrics.add("A");
