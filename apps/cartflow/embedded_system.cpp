@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "domain/keys.h"
 #include "functions/api_table.h"
 #include "logger_env.h"
 
@@ -39,8 +40,11 @@ model::Result<std::unique_ptr<EmbeddedSystem>> EmbeddedSystem::open(
   system->settings_ = std::move(settings.value());
   const MappingSettings& s = system->settings_;
 
+  // The catalog is read on every product page and changes seldom: its point reads are answered
+  // from memory until a commit changes a product (embedded/read_cache.h).
   system->table_ = std::make_unique<embedded::SqliteTable>(
-      *system->database_, functions::table_description(options.table_name), system->clock_);
+      *system->database_, functions::table_description(options.table_name), system->clock_,
+      embedded::SqliteTableOptions{.cached_partitions = {std::string(domain::kProductPartition)}});
   system->change_stream_ = std::make_unique<embedded::SqliteChangeStream>(
       *system->database_, options.table_name, system->clock_);
 

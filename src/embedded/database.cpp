@@ -63,6 +63,9 @@ struct Database::Impl {
   std::condition_variable pool_cv;
   std::vector<std::unique_ptr<Connection>> pool;  // GUARDED_BY(pool_mutex): idle readers
 
+  std::mutex listeners_mutex;
+  std::vector<std::function<void()>> commit_listeners;  // GUARDED_BY(listeners_mutex)
+
   mutable std::mutex commit_mutex;
   mutable std::condition_variable commit_cv;
   std::uint64_t commits = 0;  // GUARDED_BY(commit_mutex)
@@ -161,6 +164,10 @@ struct Database::Impl {
     for (Pending* p : group) p->position = position;
     Status commit = control("COMMIT");
     if (!commit.ok()) (void)control("ROLLBACK");
+    {
+      std::lock_guard lock(listeners_mutex);
+      for (const auto& listener : commit_listeners) listener();
+    }
     sync->end_commit(position, want_sync && options.durable);
     if (!commit.ok()) {
       for (Pending* p : group) {
@@ -325,14 +332,27 @@ Status Database::read(const std::function<Status(Connection&)>& read, Sync sync)
   impl_->pool_cv.notify_one();
   if (!impl_->tracks_durability()) return result;
   // Read after the snapshot ended: an upper bound of every commit it could have seen.
-  const std::uint64_t seen = impl_->sync->visible();
-  if (seen <= impl_->sync->durable()) return result;
-  if (impl_->in_scope()) {
-    t_scope.ticket = std::max(t_scope.ticket, seen);
-  } else if (sync == Sync::kDurable) {
-    if (Status synced = impl_->sync->wait(seen); !synced.ok()) return synced;
-  }
+  if (Status covered = cover(impl_->sync->visible(), sync); !covered.ok()) return covered;
   return result;
+}
+
+Status Database::cover(std::uint64_t position, Sync sync) {
+  if (!impl_->tracks_durability() || position <= impl_->sync->durable()) return {};
+  if (impl_->in_scope()) {
+    t_scope.ticket = std::max(t_scope.ticket, position);
+  } else if (sync == Sync::kDurable) {
+    return impl_->sync->wait(position);
+  }
+  return {};
+}
+
+std::uint64_t Database::visible_position() const {
+  return impl_->sync ? impl_->sync->visible() : 0;
+}
+
+void Database::add_commit_listener(std::function<void()> listener) {
+  std::lock_guard lock(impl_->listeners_mutex);
+  impl_->commit_listeners.push_back(std::move(listener));
 }
 
 void Database::begin_scope() { t_scope = {impl_.get(), 0}; }
@@ -366,6 +386,8 @@ std::uint64_t Database::wait_for_commit(std::uint64_t seen,
 }
 
 const std::string& Database::path() const { return impl_->options.path; }
+
+bool Database::writable() const { return impl_->writer != nullptr; }
 
 Database::Stats Database::stats() const {
   return {impl_->writes.load(), impl_->groups.load(), impl_->deferred_writes.load(),

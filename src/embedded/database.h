@@ -75,6 +75,18 @@ class Database : public ports::Durability {
   // consumers whose every effect is itself a later commit (stream readers, queue scheduling).
   Status read(const std::function<Status(Connection&)>& read, Sync sync = Sync::kDurable);
 
+  // What read() does once its snapshot ended, for an answer built on commits up to `position`
+  // without a read (ReadCache): inside a scope the scope's ticket covers `position`; outside,
+  // kDurable waits until it is durable (kUnavailable when that sync failed).
+  Status cover(std::uint64_t position, Sync sync = Sync::kDurable);
+  // The position of the newest commit readers may see (0 when nothing is tracked).
+  std::uint64_t visible_position() const;
+
+  // Calls `listener` on the writer thread after each group's COMMIT (whether it succeeded or
+  // not), before the group's callers are woken. `listener` must not block or call back into the
+  // Database. Register before the first write that must be seen; thread-safe.
+  void add_commit_listener(std::function<void()> listener);
+
   // ports::Durability. Without `durable` in the options (or read-only), end_scope() returns 0.
   void begin_scope() override;
   Ticket end_scope() override;
@@ -86,6 +98,8 @@ class Database : public ports::Durability {
   std::uint64_t wait_for_commit(std::uint64_t seen, std::chrono::milliseconds timeout) const;
 
   const std::string& path() const;
+  // Whether this process writes the file (false: opened read_only; another process may write).
+  bool writable() const;
 
   // Counters since open, for tests and benchmarks: `writes` calls to write() completed,
   // `groups` transactions committed (or failed) by the writer; writes/groups is the batching.

@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "embedded/read_cache.h"
 #include "embedded/table_codec.h"
 #include "embedded/table_internal.h"
 
@@ -13,8 +14,17 @@ using model::Item;
 using ports::ReturnValues;
 
 SqliteTable::SqliteTable(Database& db, ports::TableDescription description,
-                         const ports::Clock& clock)
-    : db_(db), description_(std::move(description)), clock_(clock) {}
+                         const ports::Clock& clock, SqliteTableOptions options)
+    : db_(db), description_(std::move(description)), clock_(clock) {
+  // Only the writing process sees every commit; a reader beside it would keep stale answers.
+  if (options.cached_partitions.empty() || !db_.writable()) return;
+  std::vector<std::string> partitions;
+  for (const std::string& value : options.cached_partitions) {
+    partitions.push_back(encode_key(model::AttributeValue(value)));
+  }
+  cache_ = std::make_shared<ReadCache>(std::move(partitions));
+  db_.add_commit_listener([cache = cache_] { cache->after_commit(); });
+}
 
 SqliteTable::SqliteTable(Database& db, ports::TableDescription description)
     : db_(db), description_(std::move(description)), clock_(system_clock_) {}
@@ -81,6 +91,7 @@ Result<bool> SqliteTable::get_plain(const ports::GetRequest& request, ports::Att
   if (request.projection) return ports::Table::get_plain(request, drop, out);
   auto key = row_key(description_.keys, request.key, true);
   if (!key.ok()) return std::move(key).error();
+  if (cache_ && cache_->covers(key->pk)) return get_plain_cached(*key, drop, out);
   bool found = false;
   Status s = db_.read([&](Connection& c) -> Status {
     return visit_item_bytes(c, description_.name, *key, found, [&](std::string_view bytes) {
@@ -89,6 +100,39 @@ Result<bool> SqliteTable::get_plain(const ports::GetRequest& request, ports::Att
     });
   });
   if (!s.ok()) return std::move(s).error();
+  return found;
+}
+
+Result<bool> SqliteTable::get_plain_cached(const RowKey& key, ports::AttributeNames drop,
+                                           std::string& out) {
+  // The answer depends on the key and on the attributes left out.
+  std::string cache_key = "get";
+  cache_key += '\0';
+  cache_key += key.pk;
+  cache_key += '\0';
+  cache_key += key.sk;
+  for (std::string_view name : drop) {
+    cache_key += '\0';
+    cache_key += name;
+  }
+  if (auto hit = cache_->lookup(cache_key)) {
+    if (Status covered = db_.cover(hit->position); !covered.ok()) return std::move(covered).error();
+    out += hit->json;
+    return hit->found;
+  }
+  const std::uint64_t version = cache_->version();  // before the read's snapshot
+  ReadCache::Answer answer;
+  Status s = db_.read([&](Connection& c) -> Status {
+    return visit_item_bytes(c, description_.name, key, answer.found, [&](std::string_view bytes) {
+      auto size = append_plain_json(bytes, drop, answer.json);
+      return size.ok() ? Status{} : Status(std::move(size).error());
+    });
+  });
+  if (!s.ok()) return std::move(s).error();
+  answer.position = db_.visible_position();
+  out += answer.json;
+  const bool found = answer.found;
+  cache_->store(cache_key, version, std::move(answer));
   return found;
 }
 
@@ -107,6 +151,7 @@ Result<ports::WriteResult> SqliteTable::put(const ports::PutRequest& request) {
     if (auto st = check_condition(request.condition, *old); !st.ok()) return st;
     if (request.return_values == ReturnValues::kAllOld) result.attributes = *old;
     if (*old && **old == request.item) return {};  // unchanged: no stream record
+    if (cache_) cache_->note_change(key->pk);
     return store_change(c, description_, *key, *old ? &**old : nullptr, &request.item, now);
   });
   if (!s.ok()) return std::move(s).error();
@@ -138,6 +183,7 @@ Result<ports::WriteResult> SqliteTable::update(const ports::UpdateRequest& reque
     }
     std::optional<Item> next_item(std::move(next));
     if (same_item(*old, next_item)) return {};
+    if (cache_) cache_->note_change(key->pk);
     return store_change(c, description_, *key, *old, next_item, now);
   });
   if (!s.ok()) return std::move(s).error();
@@ -156,6 +202,7 @@ Result<ports::WriteResult> SqliteTable::remove(const ports::DeleteRequest& reque
     if (auto st = check_condition(request.condition, *old); !st.ok()) return st;
     if (!*old) return {};
     if (request.return_values == ReturnValues::kAllOld) result.attributes = *old;
+    if (cache_) cache_->note_change(key->pk);
     return store_change(c, description_, *key, *old, std::nullopt, now);
   });
   if (!s.ok()) return std::move(s).error();
@@ -231,6 +278,7 @@ Result<ports::BatchWriteResult> SqliteTable::batch_write(
       std::optional<Item> next;
       if (op.item != nullptr) next = *op.item;
       if (same_item(*old, next)) continue;
+      if (cache_) cache_->note_change(op.key.pk);
       if (auto st = store_change(c, description_, op.key, *old, next, now); !st.ok()) return st;
     }
     return {};

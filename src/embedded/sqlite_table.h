@@ -18,6 +18,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "embedded/database.h"
 #include "ports/clock.h"
@@ -25,12 +26,24 @@
 
 namespace cartflow::embedded {
 
+struct SqliteTableOptions {
+  // Partition key values (strings) of read-mostly partitions, such as the catalog's: plain
+  // reads of their items (get_plain, and query_plain pages of the table itself) are answered
+  // from memory until a commit changes an item of one of them (embedded/read_cache.h). Empty,
+  // or a Database opened read-only (another process writes it): nothing is cached.
+  std::vector<std::string> cached_partitions;
+};
+
+struct RowKey;
+class ReadCache;
+
 class SqliteTable final : public ports::Table {
  public:
   // `db` and `clock` must outlive the table. The description is not stored in the file: a
   // table is whatever its description says each time it is constructed (like a schema in
   // code); changing its GSIs on an existing file requires a rebuild (not supported yet).
-  SqliteTable(Database& db, ports::TableDescription description, const ports::Clock& clock);
+  SqliteTable(Database& db, ports::TableDescription description, const ports::Clock& clock,
+              SqliteTableOptions options = {});
   // Uses the system clock.
   SqliteTable(Database& db, ports::TableDescription description);
 
@@ -62,10 +75,13 @@ class SqliteTable final : public ports::Table {
   static constexpr std::int64_t kTokenLifetimeMs = 10 * 60 * 1000;
 
  private:
+  Result<bool> get_plain_cached(const RowKey& key, ports::AttributeNames drop, std::string& out);
+
   Database& db_;
   ports::TableDescription description_;
   ports::SystemClock system_clock_;
   const ports::Clock& clock_;
+  std::shared_ptr<ReadCache> cache_;  // null unless options.cached_partitions
 };
 
 }  // namespace cartflow::embedded

@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "embedded/read_cache.h"
 #include "embedded/sqlite_table.h"
 #include "embedded/table_codec.h"
 #include "embedded/table_internal.h"
@@ -382,6 +383,64 @@ Status run_query(Database& db, const std::string& table, const ports::QueryReque
   });
 }
 
+// What a plain page's answer depends on: the partition, the sort key range, where the page
+// starts, the direction, the limit and the attributes left out.
+std::string page_cache_key(const ports::QueryRequest& request, const QueryPlan& plan,
+                           ports::AttributeNames drop) {
+  std::string key = "query";
+  auto part = [&key](std::string_view text) {
+    key += '\0';
+    key += text;
+  };
+  part(encode_key(request.key_condition.hash_value));
+  part(plan.range.low);
+  part(plan.range.low_inclusive ? "[" : "(");
+  part(plan.range.high);
+  part(plan.range.high_inclusive ? "]" : ")");
+  part(plan.start ? plan.start->base.pk : "-");
+  part(plan.start ? plan.start->base.sk : "-");
+  part(plan.start ? plan.start->sk : "-");
+  part(request.scan_forward ? "forward" : "backward");
+  part(request.limit ? std::to_string(*request.limit) : "-");
+  for (std::string_view name : drop) part(name);
+  return key;
+}
+
+// Appends a page's items (`items`: comma-separated, no brackets) as read_plain_page would have.
+void append_page(std::string& out, std::string_view items) {
+  if (items.empty()) return;
+  if (!out.empty() && out.back() != '[') out.push_back(',');
+  out += items;
+}
+
+// query_plain through `cache`: a page read before is appended from memory (its commit covered
+// as a read would be), else read and kept.
+Result<ports::PlainQueryResult> query_plain_cached(Database& db, ReadCache& cache,
+                                                   const ports::TableDescription& table,
+                                                   const ports::QueryRequest& request,
+                                                   const QueryPlan& plan,
+                                                   ports::AttributeNames drop, std::string& out) {
+  const std::string cache_key = page_cache_key(request, plan, drop);
+  if (auto hit = cache.lookup(cache_key)) {
+    if (Status covered = db.cover(hit->position); !covered.ok()) return std::move(covered).error();
+    append_page(out, hit->json);
+    return ports::PlainQueryResult{hit->count, std::move(hit->last_evaluated_key),
+                                   hit->scanned_count};
+  }
+  const std::uint64_t version = cache.version();  // before the read's snapshot
+  ports::PlainQueryResult result;
+  std::string page = "[";  // read_plain_page puts no comma before the first item then
+  Status s = run_query(db, table.name, request, plan, [&](Statement& st) {
+    return read_plain_page(st, request, table.keys, plan.index, drop, page, result);
+  });
+  if (!s.ok()) return std::move(s).error();
+  ReadCache::Answer answer{true, page.substr(1), db.visible_position(), result.count,
+                           result.scanned_count, result.last_evaluated_key};
+  append_page(out, answer.json);
+  cache.store(cache_key, version, std::move(answer));
+  return result;
+}
+
 }  // namespace
 
 Result<ports::QueryResult> SqliteTable::query(const ports::QueryRequest& request) {
@@ -401,6 +460,10 @@ Result<ports::PlainQueryResult> SqliteTable::query_plain(const ports::QueryReque
   if (request.filter || request.projection) return ports::Table::query_plain(request, drop, out);
   auto plan = plan_query(description_, request);
   if (!plan.ok()) return std::move(plan).error();
+  if (cache_ && plan->index == nullptr &&
+      cache_->covers(encode_key(request.key_condition.hash_value))) {
+    return query_plain_cached(db_, *cache_, description_, request, *plan, drop, out);
+  }
   ports::PlainQueryResult result;
   Status s = run_query(db_, description_.name, request, *plan, [&](Statement& st) {
     return read_plain_page(st, request, description_.keys, plan->index, drop, out, result);
@@ -408,5 +471,6 @@ Result<ports::PlainQueryResult> SqliteTable::query_plain(const ports::QueryReque
   if (!s.ok()) return std::move(s).error();
   return result;
 }
+
 
 }  // namespace cartflow::embedded

@@ -9,6 +9,7 @@
 
 #include "embedded/sqlite_table.h"
 #include "embedded/table_codec.h"
+#include "embedded/read_cache.h"
 #include "embedded/table_internal.h"
 #include "util/hash.h"
 
@@ -294,6 +295,9 @@ Status SqliteTable::transact_write(const std::vector<ports::TransactAction>& act
     auto effects = evaluate_actions(c, description_, *plan);
     if (!effects.ok()) return std::move(effects).error();
     if (effects->cancelled) return cancellation_error(*effects);
+    if (cache_) {
+      for (const Planned& action : *plan) cache_->note_change(action.key.pk);
+    }
     if (auto st = store_changes(c, description_, *plan, *effects, now); !st.ok()) return st;
     if (client_request_token) {
       return remember_token(c, description_.name, *client_request_token, digest, now);
