@@ -21,6 +21,7 @@ namespace cartflow::embedded::testing {
 namespace {
 
 using ports::ReturnValues;
+using support::TempDir;
 
 constexpr int kRounds = 25;
 constexpr int kChildThreads = 4;
