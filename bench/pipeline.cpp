@@ -18,10 +18,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -36,6 +36,7 @@
 #include "platform/queue_mapping.h"
 #include "platform/sqlite_checkpoint_store.h"
 #include "platform/stream_mapping.h"
+#include "support/temp_dir.h"
 
 namespace {
 
@@ -215,11 +216,11 @@ std::vector<std::string> product_ids(functions::ApiHandler& api) {
 }
 
 int run(std::size_t orders, double seconds, const std::string& out_path, std::string dir) {
-  const bool own_dir = dir.empty();
-  if (own_dir) {
-    char templ[] = "/tmp/cartflow-pipeline-bench.XXXXXX";
-    if (mkdtemp(templ) == nullptr) return 1;
-    dir = templ;
+  std::optional<support::TempDir> own_dir;  // when no --dir is given
+  if (dir.empty()) {
+    own_dir.emplace("cartflow-pipeline-bench");
+    if (own_dir->path().empty()) return 1;
+    dir = own_dir->path();
   }
   int rc = 1;
   {
@@ -316,10 +317,6 @@ int run(std::size_t orders, double seconds, const std::string& out_path, std::st
     std::cout << json << std::endl;
     if (!out_path.empty()) std::ofstream(out_path) << json << "\n";
     rc = drained && paced_drained ? 0 : 1;
-  }
-  if (own_dir) {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
   }
   return rc;
 }

@@ -17,8 +17,9 @@ using model::AttributeType;
 using model::Error;
 using model::Status;
 
+// "order_items[2]": the order line at `index`, as error messages name it.
 std::string line_where(std::size_t index) {
-  return std::string(kAttrOrderItems) + "[" + std::to_string(index) + "].";
+  return std::string(kAttrOrderItems) + "[" + std::to_string(index) + "]";
 }
 
 // A whole number from N text (or the reference consumer's S text).
@@ -80,12 +81,12 @@ class OrderReader final : public model::ItemScanner {
       seen |= kSeenAddedOn;
       if (type == AttributeType::kN) {  // the reference's epoch seconds
         auto number = model::Number::parse(text);
-        if (!number.ok()) return Error::invalid(line_where(index) + "addedOn is not a number");
+        if (!number.ok()) return Error::invalid(line_where(index) + ".addedOn is not a number");
         line.added_on = std::move(number).value();
         return {};
       }
       if (type != AttributeType::kS || text.empty()) {
-        return Error::invalid(line_where(index) + "addedOn is neither a non-empty S nor an N");
+        return Error::invalid(line_where(index) + ".addedOn is neither a non-empty S nor an N");
       }
       line.added_on = std::string(text);
       return {};
@@ -93,10 +94,10 @@ class OrderReader final : public model::ItemScanner {
     if (name == kAttrQuantity) {
       seen |= kSeenQuantity;
       if (type != AttributeType::kN && type != AttributeType::kS) {
-        return Error::invalid(line_where(index) + "quantity is neither N nor S");
+        return Error::invalid(line_where(index) + ".quantity is neither N nor S");
       }
       if (!whole_number(text, line.quantity)) {
-        return Error::invalid(line_where(index) + "quantity is not a whole number: " +
+        return Error::invalid(line_where(index) + ".quantity is not a whole number: " +
                               std::string(text.substr(0, 64)));
       }
       return {};
@@ -114,9 +115,10 @@ class OrderReader final : public model::ItemScanner {
     if (order_.user_id.empty()) return Error::invalid("user_id missing");
     if (!has_items_) return Error::invalid("order_items missing or not a list");
     for (std::size_t i = 0; i < order_.lines.size(); ++i) {
-      if ((seen_[i] & kSeenProduct) == 0) return Error::invalid(line_where(i) + "productId missing");
-      if ((seen_[i] & kSeenAddedOn) == 0) return Error::invalid(line_where(i) + "addedOn missing");
-      if ((seen_[i] & kSeenQuantity) == 0) return Error::invalid(line_where(i) + "quantity missing");
+      const std::uint8_t seen = seen_[i];
+      if ((seen & kSeenProduct) == 0) return Error::invalid(line_where(i) + ".productId missing");
+      if ((seen & kSeenAddedOn) == 0) return Error::invalid(line_where(i) + ".addedOn missing");
+      if ((seen & kSeenQuantity) == 0) return Error::invalid(line_where(i) + ".quantity missing");
       OrderLine& line = order_.lines[i];
       line.line_total = line_total(line.unit_price, line.quantity).value_or(0);
     }
@@ -133,7 +135,7 @@ class OrderReader final : public model::ItemScanner {
   static Status required_s(std::string_view name, AttributeType type, std::string_view text,
                            std::string& out, std::optional<std::size_t> line = std::nullopt) {
     if (type != AttributeType::kS || text.empty()) {
-      return Error::invalid((line ? line_where(*line) : std::string()) + std::string(name) +
+      return Error::invalid((line ? line_where(*line) + "." : std::string()) + std::string(name) +
                             " is not a non-empty S");
     }
     out.assign(text);

@@ -66,7 +66,8 @@ const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, {kTableSchemaV1, kQueueSchemaV1}},
       // Version 2: the local API Gateway's API keys (SHA-256 hashes only, never the secret) and
-      // their usage-plan quota counters, one row per key and quota period (platform/api_keys).
+      // their usage-plan quota counters, one row per key and quota period (read and written by
+      // api_key_rows.cpp for platform/api_keys).
       {2, {R"sql(
 CREATE TABLE api_keys(
   id TEXT PRIMARY KEY,
@@ -86,8 +87,8 @@ CREATE TABLE api_key_usage(
   PRIMARY KEY (key_id, period_start_ms)
 ) WITHOUT ROWID;
 )sql"}},
-      // Version 3: durable checkpoints of the local stream event source mappings
-      // (platform/sqlite_checkpoint_store).
+      // Version 3: durable checkpoints of the local stream event source mappings (read and
+      // written by checkpoint_rows.cpp for platform/sqlite_checkpoint_store).
       {3, {R"sql(
 CREATE TABLE stream_checkpoints(
   mapping_id TEXT PRIMARY KEY,
@@ -96,7 +97,7 @@ CREATE TABLE stream_checkpoints(
 ) WITHOUT ROWID;
 )sql"}},
       // Version 4: admin API keys, which open the operations console (`cartflow keys create
-      // --admin`; platform/api_keys).
+      // --admin`; api_key_rows.cpp).
       {4, {"ALTER TABLE api_keys ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;"}},
   };
   return kMigrations;

@@ -75,6 +75,14 @@ Status Statement::run() {
   return {};
 }
 
+Status Statement::step_one(const std::function<void(const Statement&)>& row) {
+  auto stepped = step();
+  if (!stepped.ok()) return std::move(stepped).error();
+  if (*stepped) row(*this);
+  reset();
+  return {};
+}
+
 void Statement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);

@@ -41,6 +41,9 @@ class Statement {
   Result<bool> step();
   // Steps to completion (for statements that return no rows).
   Status run();
+  // For a query of at most one row: steps once, hands this statement to `row` when a row is
+  // there (to read its columns), then resets. Errors as step().
+  Status step_one(const std::function<void(const Statement&)>& row);
   // Clears bindings and resets for reuse; done automatically by Connection::prepare.
   void reset();
 

@@ -4,9 +4,8 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <cstdio>
 
-#include "embedded/database.h"
+#include "embedded/api_key_rows.h"
 #include "util/hash.h"
 #include "util/random.h"
 
@@ -22,16 +21,6 @@ constexpr std::string_view kBase62 =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 constexpr std::size_t kSecretLength = 40;
 constexpr std::size_t kIdLength = 10;
-
-std::string format_rate(double rate) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", rate);
-  return buf;
-}
-
-constexpr const char* kSelectKeys =
-    "SELECT id, name, key_hash, created_ms, revoked_ms IS NOT NULL, rate, burst, quota_limit, "
-    "quota_period, admin FROM api_keys ORDER BY created_ms, id";
 
 }  // namespace
 
@@ -113,97 +102,54 @@ class SqliteApiKeyStore final : public ApiKeyStore {
 };
 
 Status SqliteApiKeyStore::load() {
+  auto rows = embedded::read_api_key_rows(database_);
+  if (!rows.ok()) return std::move(rows).error();
   std::vector<Cached> keys;
-  Status s = database_.read([&](embedded::Connection& c) -> Status {
-    auto stmt = c.prepare(kSelectKeys);
-    if (!stmt.ok()) return std::move(stmt).error();
-    while (true) {
-      auto row = (*stmt)->step();
-      if (!row.ok()) return std::move(row).error();
-      if (!*row) break;
-      embedded::Statement& st = **stmt;
-      Cached k;
-      k.key.id = st.column_text(0);
-      k.key.name = st.column_text(1);
-      k.hash = st.column_text(2);
-      k.key.created_ms = st.column_int(3);
-      k.key.revoked = st.column_int(4) != 0;
-      k.key.plan.rate = std::stod(st.column_text(5));
-      k.key.plan.burst = st.column_int(6);
-      k.key.plan.quota = st.column_int(7);
-      auto period = parse_quota_period(st.column_text(8));
-      k.key.plan.period = period.ok() ? *period : QuotaPeriod::kNone;
-      k.key.admin = st.column_int(9) != 0;
-      keys.push_back(std::move(k));
-    }
-    (*stmt)->reset();
-    return {};
-  });
-  if (!s.ok()) return s;
+  keys.reserve(rows->size());
+  for (embedded::ApiKeyRow& row : *rows) {
+    Cached k;
+    k.key.id = std::move(row.id);
+    k.key.name = std::move(row.name);
+    k.hash = std::move(row.key_hash);
+    k.key.created_ms = row.created_ms;
+    k.key.revoked = row.revoked;
+    k.key.admin = row.admin;
+    k.key.plan.rate = row.rate;
+    k.key.plan.burst = row.burst;
+    k.key.plan.quota = row.quota_limit;
+    auto period = parse_quota_period(row.quota_period);
+    k.key.plan.period = period.ok() ? *period : QuotaPeriod::kNone;
+    keys.push_back(std::move(k));
+  }
   replace_keys(std::move(keys));
   return {};
 }
 
 Status SqliteApiKeyStore::insert(const Cached& k) {
-  return database_.write([&](embedded::Connection& c) -> Status {
-    auto stmt = c.prepare(
-        "INSERT INTO api_keys(id, name, key_hash, created_ms, revoked_ms, rate, burst, "
-        "quota_limit, quota_period, admin) VALUES(?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)");
-    if (!stmt.ok()) return std::move(stmt).error();
-    const UsagePlan& plan = k.key.plan;
-    (*stmt)->bind_text(1, k.key.id)
-        .bind_text(2, k.key.name)
-        .bind_blob(3, k.hash)
-        .bind(4, k.key.created_ms)
-        .bind_text(5, format_rate(plan.rate))
-        .bind(6, plan.burst)
-        .bind(7, plan.quota)
-        .bind_text(8, quota_period_name(plan.period))
-        .bind(9, static_cast<std::int64_t>(k.key.admin ? 1 : 0));
-    return (*stmt)->run();
-  });
+  const UsagePlan& plan = k.key.plan;
+  return embedded::insert_api_key_row(
+      database_, {.id = k.key.id,
+                  .name = k.key.name,
+                  .key_hash = k.hash,
+                  .created_ms = k.key.created_ms,
+                  .rate = plan.rate,
+                  .burst = plan.burst,
+                  .quota_limit = plan.quota,
+                  .quota_period = quota_period_name(plan.period),
+                  .admin = k.key.admin});
 }
 
 Status SqliteApiKeyStore::mark_revoked(std::string_view id, std::int64_t now_ms) {
-  return database_.write([&](embedded::Connection& c) -> Status {
-    auto stmt = c.prepare("UPDATE api_keys SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL");
-    if (!stmt.ok()) return std::move(stmt).error();
-    (*stmt)->bind(1, now_ms).bind_text(2, id);
-    return (*stmt)->run();
-  });
+  return embedded::mark_api_key_row_revoked(database_, id, now_ms);
 }
 
 Result<bool> SqliteApiKeyStore::count_request(const ApiKey& key, std::int64_t start) {
-  bool counted = false;
-  Status s = database_.write([&](embedded::Connection& c) -> Status {
-    auto stmt = c.prepare(
-        "INSERT INTO api_key_usage(key_id, period_start_ms, used) VALUES(?, ?, 1) "
-        "ON CONFLICT(key_id, period_start_ms) DO UPDATE SET used = used + 1 WHERE used < ?");
-    if (!stmt.ok()) return std::move(stmt).error();
-    (*stmt)->bind_text(1, key.id).bind(2, start).bind(3, key.plan.quota);
-    if (auto r = (*stmt)->run(); !r.ok()) return r;
-    counted = c.changes() > 0;
-    return {};
-  });
-  if (!s.ok()) return std::move(s).error();
-  return counted;
+  return embedded::count_api_key_request(database_, key.id, start, key.plan.quota);
 }
 
 Result<std::int64_t> SqliteApiKeyStore::read_used(std::string_view key_id,
                                                   std::int64_t start) const {
-  std::int64_t used = 0;
-  Status s = database_.read([&](embedded::Connection& c) -> Status {
-    auto stmt = c.prepare("SELECT used FROM api_key_usage WHERE key_id = ? AND period_start_ms = ?");
-    if (!stmt.ok()) return std::move(stmt).error();
-    (*stmt)->bind_text(1, key_id).bind(2, start);
-    auto row = (*stmt)->step();
-    if (!row.ok()) return std::move(row).error();
-    if (*row) used = (*stmt)->column_int(0);
-    (*stmt)->reset();
-    return {};
-  });
-  if (!s.ok()) return std::move(s).error();
-  return used;
+  return embedded::read_api_key_usage(database_, key_id, start);
 }
 
 }  // namespace

@@ -3,8 +3,8 @@
 
 // ApiKeyStore: the local API Gateway's API keys and usage plans. Two stores behind this one
 // interface: the embedded Database's (ApiKeyStore::open: tables api_keys and api_key_usage,
-// schema version 2; the admin flag, version 4), and a DynamoDB-like table's
-// (platform/table_api_keys.h), which several processes share.
+// schema version 2; the admin flag, version 4; their SQL in embedded/api_key_rows.h), and a
+// DynamoDB-like table's (platform/table_api_keys.h), which several processes share.
 //
 // Admin keys open the operations console (`/console`, web/console_api.h) and nothing else: the
 // API Gateway refuses them, and the console refuses every key that is not admin, so a

@@ -2,10 +2,11 @@
 #pragma once
 
 // SqliteCheckpointStore: stream mapping checkpoints in the embedded database (table
-// stream_checkpoints, schema version 3), so `cartflow serve` resumes after a restart exactly
-// after the last record that was resolved. save() returns once its commit is visible; it is a
-// deferred write (on disk with the next durable commit): a power cut can only move the
-// checkpoint back, which redelivers records (at-least-once).
+// stream_checkpoints, schema version 3; its SQL in embedded/checkpoint_rows.h), so `cartflow
+// serve` resumes after a restart exactly after the last record that was resolved. save()
+// returns once its commit is visible; it is a deferred write (on disk with the next durable
+// commit): a power cut can only move the checkpoint back, which redelivers records
+// (at-least-once).
 // Thread-safe; the database must outlive the store.
 
 #include <optional>

@@ -231,4 +231,16 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<functions::ApiHandler> handler_;
 };
 
+// An ApiTest whose catalog is loaded (POST /loadProducts); ids_ are its product ids.
+class CatalogApiTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    if (HasFatalFailure()) return;
+    ASSERT_EQ(load().status, 200);
+    ids_ = product_ids();
+  }
+  std::vector<std::string> ids_;
+};
+
 }  // namespace cartflow::api_testing

@@ -5,15 +5,7 @@
 namespace cartflow::api_testing {
 namespace {
 
-class IdempotencyTest : public ApiTest {
- protected:
-  void SetUp() override {
-    ApiTest::SetUp();
-    ASSERT_EQ(load().status, 200);
-    ids_ = product_ids();
-  }
-  std::vector<std::string> ids_;
-};
+using IdempotencyTest = CatalogApiTest;
 
 TEST_F(IdempotencyTest, RetriedOrderReplaysFirstResponseAndWritesNothing) {
   add("u1", ids_[0], 2);

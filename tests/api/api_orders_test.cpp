@@ -7,15 +7,7 @@
 namespace cartflow::api_testing {
 namespace {
 
-class OrderTest : public ApiTest {
- protected:
-  void SetUp() override {
-    ApiTest::SetUp();
-    ASSERT_EQ(load().status, 200);
-    ids_ = product_ids();
-  }
-  std::vector<std::string> ids_;
-};
+using OrderTest = CatalogApiTest;
 
 TEST_F(OrderTest, PlacesWholeCartInOneTransaction) {
   add("u1", ids_[0], 2);

@@ -4,10 +4,10 @@
 #include "aws_args.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
+
+#include "support/temp_dir.h"
 
 namespace cartflow::app {
 namespace {
@@ -72,9 +72,6 @@ TEST(StackOutputs, RejectsWhatItCannotUse) {
 class AwsArgsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("cartflow-stack-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".json");
     std::ofstream(path_) << R"({"Stacks":[{"Outputs":[)"
                          << R"({"OutputKey":"TableName","OutputValue":"s-EcommerceAppTable-X"},)"
                          << R"({"OutputKey":"QueueUrl","OutputValue":"https://sqs/1/s-Q-Y"},)"
@@ -82,12 +79,12 @@ class AwsArgsTest : public ::testing::Test {
                          << R"({"OutputKey":"StreamFailureQueueUrl","OutputValue":"https://sqs/1/s-F-W"},)"
                          << R"({"OutputKey":"ApiKeysTableName","OutputValue":"s-ApiKeysTable-V"}]}]})";
   }
-  void TearDown() override { std::filesystem::remove(path_); }
-  std::filesystem::path path_;
+  support::TempDir dir_{"cartflow-stack"};
+  const std::string path_ = dir_.file("stack.json");
 };
 
 TEST_F(AwsArgsTest, StackOutputsNameEveryResourceButTheDlq) {
-  AwsArgs args{.backend = "aws", .stack_outputs = path_.string()};
+  AwsArgs args{.backend = "aws", .stack_outputs = path_};
   auto options = aws_options_from_args(args, AwsParts::kAll, with_env({}));
   ASSERT_TRUE(options.ok()) << options.error().message;
   EXPECT_EQ(options->table_name, "s-EcommerceAppTable-X");
@@ -99,7 +96,7 @@ TEST_F(AwsArgsTest, StackOutputsNameEveryResourceButTheDlq) {
 }
 
 TEST_F(AwsArgsTest, FlagsWinOverTheFileWhichWinsOverTheEnvironment) {
-  AwsArgs args{.backend = "aws", .queue = "FlagQueue", .stack_outputs = path_.string()};
+  AwsArgs args{.backend = "aws", .queue = "FlagQueue", .stack_outputs = path_};
   auto options = aws_options_from_args(
       args, AwsParts::kQueues,
       with_env({{"TABLE_NAME", "EnvTable"}, {"UPDATE_CART_PRODUCT_SQS", "EnvQueue"},
@@ -128,10 +125,10 @@ TEST_F(AwsArgsTest, BadFilesAndLocalBackendsAreClearErrors) {
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().message.find("/nonexistent/s.json"), std::string::npos);
   std::ofstream(path_) << "not json";
-  auto bad = aws_options_from_args({.backend = "aws", .stack_outputs = path_.string()},
+  auto bad = aws_options_from_args({.backend = "aws", .stack_outputs = path_},
                                    AwsParts::kAll, with_env({}));
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find(path_.string()), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find(path_), std::string::npos) << bad.error().message;
   auto local = aws_options_from_args({.table = "T"}, AwsParts::kAll, with_env({}));
   ASSERT_FALSE(local.ok());
   EXPECT_NE(local.error().message.find("--backend aws"), std::string::npos);

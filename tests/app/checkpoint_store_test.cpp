@@ -2,24 +2,16 @@
 // Stream mapping checkpoints in the embedded database survive a reopen.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "embedded/database.h"
 #include "platform/sqlite_checkpoint_store.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::platform {
 namespace {
 
-std::filesystem::path temp_db(const char* name) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("cartflow-app-" + std::string(name) + "-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir / "c.db";
-}
-
 TEST(SqliteCheckpointStore, LoadsNothingBeforeTheFirstSave) {
-  auto db = embedded::Database::open({.path = temp_db("empty").string()});
+  support::TempDir dir;
+  auto db = embedded::Database::open({.path = dir.file("c.db")});
   ASSERT_TRUE(db.ok()) << db.error().message;
   ports::ManualClock clock;
   SqliteCheckpointStore store(**db, clock);
@@ -29,7 +21,8 @@ TEST(SqliteCheckpointStore, LoadsNothingBeforeTheFirstSave) {
 }
 
 TEST(SqliteCheckpointStore, LastSaveSurvivesReopenPerMapping) {
-  const std::string path = temp_db("reopen").string();
+  support::TempDir dir;
+  const std::string path = dir.file("c.db");
   ports::ManualClock clock;
   {
     auto db = embedded::Database::open({.path = path});
@@ -59,10 +52,8 @@ namespace {
 
 // `cartflow status`, `keys list` and `dlq list` read beside a running `cartflow serve`.
 TEST(ReadOnlyDatabase, ReadsBesideTheWriterAndRefusesWrites) {
-  const std::string path =
-      (std::filesystem::temp_directory_path() /
-       ("cartflow-ro-" + std::to_string(::getpid()) + ".db")).string();
-  std::filesystem::remove(path);
+  support::TempDir dir;
+  const std::string path = dir.file("c.db");
   ports::ManualClock clock;
   auto writer = Database::open({.path = path});
   ASSERT_TRUE(writer.ok()) << writer.error().message;

@@ -12,13 +12,12 @@
 #include <thread>
 
 #include "aws/dynamodb_table.h"
+#include "aws_peers.h"
 #include "domain/keys.h"
-#include "dynamodb_local.h"
 #include "e2e_fixture.h"
 #include "functions/api_table.h"
 #include "platform/lease_table.h"
 #include "platform/table_api_keys.h"
-#include "sqs_local.h"
 
 namespace cartflow::e2e {
 namespace {
@@ -30,42 +29,26 @@ constexpr const char* kResourceVariables[] = {"TABLE_NAME", "UPDATE_CART_PRODUCT
                                               "ORDER_STREAM_FAILURE_SQS", "CARTFLOW_API_KEYS_TABLE",
                                               "CARTFLOW_LEASES_TABLE"};
 
-class AwsNamesTest : public ::testing::Test {
+class AwsNamesTest : public AwsPeersTest {
  protected:
-  static void SetUpTestSuite() {
-    dynamodb_ = new aws::testing::DynamoDbLocal();
-    sqs_ = new aws::testing::SqsLocal(aws::testing::SqsPeer::kLocalAwsSqs);
-  }
-  static void TearDownTestSuite() {
-    delete sqs_;
-    delete dynamodb_;
-  }
-
   void SetUp() override {
-    ASSERT_TRUE(dynamodb_->error().empty()) << dynamodb_->error();
-    ASSERT_TRUE(sqs_->error().empty()) << sqs_->error();
-    ::setenv("AWS_ENDPOINT_URL_DYNAMODB", dynamodb_->url().c_str(), 1);
-    ::setenv("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", dynamodb_->url().c_str(), 1);
-    ::setenv("AWS_ENDPOINT_URL_SQS", sqs_->url().c_str(), 1);
-    ::setenv("AWS_REGION", "us-east-1", 1);
-    ::setenv("AWS_ACCESS_KEY_ID", "test", 1);
-    ::setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
+    AwsPeersTest::SetUp();
+    if (HasFatalFailure()) return;
     for (const char* name : kResourceVariables) ::unsetenv(name);
 
     // What `sam deploy` of a stack named like this one creates.
     const std::string stack = "cartflow-names-" + std::to_string(++runs_);
+    aws::JsonClient& dynamodb = peers_->dynamodb.client();
     table_ = stack + "-EcommerceAppTable-1Q2W3E4R5T6Y";
-    ASSERT_TRUE(aws::create_table(dynamodb_->client(), functions::table_description(table_)).ok());
+    ASSERT_TRUE(aws::create_table(dynamodb, functions::table_description(table_)).ok());
     keys_table_ = stack + "-ApiKeysTable-7U8I9O0P1A2S";
     ASSERT_TRUE(
-        aws::create_table(dynamodb_->client(), platform::api_keys_table_description(keys_table_))
-            .ok());
+        aws::create_table(dynamodb, platform::api_keys_table_description(keys_table_)).ok());
     leases_table_ = stack + "-LeasesTable-3D4F5G6H7J8K";
     ASSERT_TRUE(
-        aws::create_table(dynamodb_->client(), platform::lease_table_description(leases_table_))
-            .ok());
+        aws::create_table(dynamodb, platform::lease_table_description(leases_table_)).ok());
     dlq_url_ = create_queue(stack + "-UpdateCartProductsDLQ-AbCdEf123456", {});
-    auto dlq_arn = aws::queue_arn(sqs_->client(), dlq_url_);
+    auto dlq_arn = aws::queue_arn(peers_->sqs.client(), dlq_url_);
     ASSERT_TRUE(dlq_arn.ok()) << dlq_arn.error().message;
     queue_url_ = create_queue(
         stack + "-UpdateCartProductsSQS-ZyXwVu987654",
@@ -83,7 +66,7 @@ class AwsNamesTest : public ::testing::Test {
 
   std::string create_queue(const std::string& name,
                            const std::map<std::string, std::string>& attributes) {
-    auto url = aws::create_queue(sqs_->client(), name, attributes);
+    auto url = aws::create_queue(peers_->sqs.client(), name, attributes);
     EXPECT_TRUE(url.ok()) << url.error().message;
     return url.ok() ? *url : std::string();
   }
@@ -106,18 +89,18 @@ class AwsNamesTest : public ::testing::Test {
   }
 
   ports::QueueCounts counts(const std::string& url) {
-    aws::SqsQueue queue(sqs_->client(), url);
+    aws::SqsQueue queue(peers_->sqs.client(), url);
     auto c = queue.counts();
     EXPECT_TRUE(c.ok()) << c.error().message;
     return c.ok() ? *c : ports::QueueCounts{};
   }
 
   bool queue_exists(const std::string& name) {
-    return aws::SqsQueue::open(sqs_->client(), name).ok();
+    return aws::SqsQueue::open(peers_->sqs.client(), name).ok();
   }
 
   std::string cart_item_status(const std::string& user, const std::string& product) {
-    aws::DynamoDbTable table(dynamodb_->client(), functions::table_description(table_));
+    aws::DynamoDbTable table(peers_->dynamodb.client(), functions::table_description(table_));
     auto item = table.get({.key = {{"PK", domain::user_pk(user)}, {"SK", domain::cart_item_sk(product)}}});
     if (!item.ok() || !*item) return "";
     auto it = (*item)->find("cartProductStatus");
@@ -125,7 +108,7 @@ class AwsNamesTest : public ::testing::Test {
   }
 
   std::size_t product_count() {
-    aws::DynamoDbTable table(dynamodb_->client(), functions::table_description(table_));
+    aws::DynamoDbTable table(peers_->dynamodb.client(), functions::table_description(table_));
     auto r = table.query({.key_condition = model::KeyCondition::hash("PK", "PRODUCT")});
     EXPECT_TRUE(r.ok()) << r.error().message;
     return r.ok() ? r->items.size() : 0;
@@ -135,16 +118,12 @@ class AwsNamesTest : public ::testing::Test {
     return run_cartflow(dir.path(), args, seconds(60));
   }
 
-  static aws::testing::DynamoDbLocal* dynamodb_;
-  static aws::testing::SqsLocal* sqs_;
   static int runs_;
   TempDir dir;
   std::string table_, keys_table_, leases_table_, queue_url_, dlq_url_, failure_url_, outputs_;
   std::unique_ptr<ServeProcess> server;
 };
 
-aws::testing::DynamoDbLocal* AwsNamesTest::dynamodb_ = nullptr;
-aws::testing::SqsLocal* AwsNamesTest::sqs_ = nullptr;
 int AwsNamesTest::runs_ = 0;
 
 TEST_F(AwsNamesTest, ServeWithTheTemplateEnvironmentRunsAnOrderThrough) {
@@ -220,7 +199,7 @@ TEST_F(AwsNamesTest, CatalogLoadWritesTheDynamoDbTable) {
 }
 
 TEST_F(AwsNamesTest, DlqListThenRedriveMovesEveryMessageBack) {
-  aws::SqsQueue dlq(sqs_->client(), dlq_url_);
+  aws::SqsQueue dlq(peers_->sqs.client(), dlq_url_);
   for (int i = 0; i < 13; ++i) {  // more than one batch of 10
     ports::SendEntry entry{.id = "e", .body = R"({"order_id":"o)" + std::to_string(i) + R"("})"};
     entry.attributes["origin"] = {.data_type = "String", .string_value = "test-" + std::to_string(i)};
@@ -234,7 +213,7 @@ TEST_F(AwsNamesTest, DlqListThenRedriveMovesEveryMessageBack) {
   EXPECT_EQ(counts(dlq_url_).visible, 13) << "list must put the messages back";
 
   // The orders queue by ARN: its RedrivePolicy still gives the DLQ.
-  auto queue_arn = aws::queue_arn(sqs_->client(), queue_url_);
+  auto queue_arn = aws::queue_arn(peers_->sqs.client(), queue_url_);
   ASSERT_TRUE(queue_arn.ok());
   const CommandResult moved = cartflow({"dlq", "redrive", "--backend", "aws", "--queue", *queue_arn});
   ASSERT_EQ(moved.exit_code, 0) << moved.out << moved.err;
@@ -243,7 +222,7 @@ TEST_F(AwsNamesTest, DlqListThenRedriveMovesEveryMessageBack) {
   const ports::QueueCounts left = counts(dlq_url_);
   EXPECT_EQ(left.visible + left.in_flight, 0);
 
-  aws::SqsQueue queue(sqs_->client(), queue_url_);
+  aws::SqsQueue queue(peers_->sqs.client(), queue_url_);
   std::set<std::string> bodies;
   for (int round = 0; round < 5 && bodies.size() < 13; ++round) {
     auto got = queue.receive({.max_messages = 10, .wait = std::chrono::milliseconds(1000)});

@@ -9,38 +9,21 @@
 #include <thread>
 
 #include "aws/dynamodb_table.h"
+#include "aws_peers.h"
 #include "domain/keys.h"
-#include "dynamodb_local.h"
 #include "e2e_fixture.h"
 #include "functions/api_table.h"
-#include "sqs_local.h"
 
 namespace cartflow::e2e {
 namespace {
 
 using std::chrono::seconds;
 
-class ServeAwsTest : public ::testing::Test {
+class ServeAwsTest : public AwsPeersTest {
  protected:
-  static void SetUpTestSuite() {
-    dynamodb_ = new aws::testing::DynamoDbLocal();
-    sqs_ = new aws::testing::SqsLocal(aws::testing::SqsPeer::kLocalAwsSqs);
-  }
-  static void TearDownTestSuite() {
-    delete sqs_;
-    delete dynamodb_;
-  }
-
   void SetUp() override {
-    ASSERT_TRUE(dynamodb_->error().empty()) << dynamodb_->error();
-    ASSERT_TRUE(sqs_->error().empty()) << sqs_->error();
-    // The child inherits this environment: it reads it as the AWS SDKs do.
-    ::setenv("AWS_ENDPOINT_URL_DYNAMODB", dynamodb_->url().c_str(), 1);
-    ::setenv("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", dynamodb_->url().c_str(), 1);
-    ::setenv("AWS_ENDPOINT_URL_SQS", sqs_->url().c_str(), 1);
-    ::setenv("AWS_REGION", "us-east-1", 1);
-    ::setenv("AWS_ACCESS_KEY_ID", "test", 1);
-    ::setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
+    AwsPeersTest::SetUp();
+    if (HasFatalFailure()) return;
     const std::string suffix = std::to_string(++runs_);
     table_ = "Cartflow" + suffix;
     ::setenv("TABLE_NAME", table_.c_str(), 1);
@@ -124,15 +107,13 @@ class ServeAwsTest : public ::testing::Test {
   // A cart item's attribute read from DynamoDB Local; "" when absent.
   std::string cart_item_attribute(const std::string& user, const std::string& product,
                                   const std::string& name) {
-    aws::DynamoDbTable table(dynamodb_->client(), functions::table_description(table_));
+    aws::DynamoDbTable table(peers_->dynamodb.client(), functions::table_description(table_));
     auto item = table.get({.key = {{"PK", domain::user_pk(user)}, {"SK", domain::cart_item_sk(product)}}});
     if (!item.ok() || !*item) return "";
     auto it = (*item)->find(name);
     return it == (*item)->end() || !it->second.is_s() ? "" : *it->second.as_s();
   }
 
-  static aws::testing::DynamoDbLocal* dynamodb_;
-  static aws::testing::SqsLocal* sqs_;
   static int runs_;
   TempDir dir;
   std::string table_;
@@ -140,8 +121,6 @@ class ServeAwsTest : public ::testing::Test {
   std::uint16_t port = 0;
 };
 
-aws::testing::DynamoDbLocal* ServeAwsTest::dynamodb_ = nullptr;
-aws::testing::SqsLocal* ServeAwsTest::sqs_ = nullptr;
 int ServeAwsTest::runs_ = 0;
 
 TEST_F(ServeAwsTest, ReferenceFlowThenPipelineEmptiesTheCart) {

@@ -14,13 +14,12 @@
 
 #include "aws/dynamodb_stream.h"
 #include "aws/dynamodb_table.h"
+#include "aws_peers.h"
 #include "domain/keys.h"
-#include "dynamodb_local.h"
 #include "e2e_fixture.h"
 #include "functions/api_table.h"
 #include "platform/lease_table.h"
 #include "ports/shard_stream.h"
-#include "sqs_local.h"
 #include "support/lease_history.h"
 
 namespace cartflow::e2e {
@@ -41,14 +40,8 @@ struct Acknowledged {
 class ServeLeasesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(dynamodb_.error().empty()) << dynamodb_.error();
-    ASSERT_TRUE(sqs_.error().empty()) << sqs_.error();
-    ::setenv("AWS_ENDPOINT_URL_DYNAMODB", dynamodb_.url().c_str(), 1);
-    ::setenv("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", dynamodb_.url().c_str(), 1);
-    ::setenv("AWS_ENDPOINT_URL_SQS", sqs_.url().c_str(), 1);
-    ::setenv("AWS_REGION", "us-east-1", 1);
-    ::setenv("AWS_ACCESS_KEY_ID", "test", 1);
-    ::setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
+    ASSERT_TRUE(peers_.error().empty()) << peers_.error();
+    peers_.export_environment();
     ::setenv("TABLE_NAME", "LeasedApp", 1);
     ::setenv("UPDATE_CART_PRODUCT_SQS", "LeasedOrders", 1);
     ::setenv("CARTFLOW_API_KEYS_TABLE", "LeasedKeys", 1);
@@ -83,7 +76,7 @@ class ServeLeasesTest : public ::testing::Test {
   }
 
   std::string cart_item_attribute(const Acknowledged& a, const std::string& name) {
-    aws::DynamoDbTable table(dynamodb_.client(), functions::table_description("LeasedApp"));
+    aws::DynamoDbTable table(peers_.dynamodb.client(), functions::table_description("LeasedApp"));
     auto item = table.get(
         {.key = {{"PK", domain::user_pk(a.user)}, {"SK", domain::cart_item_sk(a.product)}}});
     if (!item.ok() || !*item) return "";
@@ -92,9 +85,10 @@ class ServeLeasesTest : public ::testing::Test {
   }
 
   std::vector<platform::Lease> leases() {
-    auto arn = aws::latest_stream_arn(dynamodb_.client(), "LeasedApp");
+    auto arn = aws::latest_stream_arn(peers_.dynamodb.client(), "LeasedApp");
     if (!arn.ok()) return {};
-    aws::DynamoDbTable table(dynamodb_.client(), platform::lease_table_description("LeasedLeases"));
+    aws::DynamoDbTable table(peers_.dynamodb.client(),
+                             platform::lease_table_description("LeasedLeases"));
     platform::LeaseTable leases(table, *arn);
     auto listed = leases.list();
     return listed.ok() ? *listed : std::vector<platform::Lease>{};
@@ -108,8 +102,7 @@ class ServeLeasesTest : public ::testing::Test {
     return nullptr;
   }
 
-  aws::testing::DynamoDbLocal dynamodb_;
-  aws::testing::SqsLocal sqs_{aws::testing::SqsPeer::kLocalAwsSqs};
+  AwsPeers peers_;
   TempDir dir_;
   std::vector<std::unique_ptr<ServeProcess>> pipelines_;
 };

@@ -12,7 +12,6 @@
 #include <map>
 #include <sstream>
 
-#include "../embedded/test_util.h"
 #include "aws/dynamodb_table.h"
 #include "dynamodb_local.h"
 #include "embedded/database.h"
@@ -23,6 +22,7 @@
 #include "model/dynamo_json.h"
 #include "ops.h"
 #include "ports/clock.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::differential {
 namespace {
@@ -74,7 +74,7 @@ class DifferentialTest : public aws::testing::DynamoDbLocalTest {
   // `label` names the sequence in failure messages ("seed 3").
   int run_sequence(const std::string& label, const std::string& table,
                    const std::function<Op()>& next, int ops) {
-    embedded::testing::TempDir dir;
+    support::TempDir dir;
     auto db = embedded::Database::open({dir.file("diff.db"), false, 2});
     EXPECT_TRUE(db.ok()) << db.error().message;
     if (!db.ok()) return 0;

@@ -60,7 +60,7 @@ enum class Ack { kAfterPut, kWhenDurable };
 }
 
 void kill_and_verify(Ack ack) {
-  TempDir dir;
+  support::TempDir dir;
   const std::string path = dir.file("crash.db");
   std::mt19937 rng(12345);
   std::map<std::string, int> acked;  // writer -> highest acknowledged index (+1)
@@ -161,7 +161,7 @@ TEST(CrashTest, PutsAcknowledgedWhenDurableSurviveKillNine) {
 }
 
 TEST(CrashTest, SecondProcessGetsAClearError) {
-  TempDir dir;
+  support::TempDir dir;
   const std::string path = dir.file("locked.db");
   int ready[2];
   int release[2];

@@ -8,12 +8,12 @@
 #include <vector>
 
 #include "embedded/schema.h"
-#include "test_util.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::embedded {
 namespace {
 
-using testing::TempDir;
+using support::TempDir;
 
 std::unique_ptr<Database> open_db(const std::string& path, bool durable = true) {
   auto db = Database::open({path, durable, 2});

@@ -12,12 +12,12 @@
 #include <thread>
 
 #include "embedded/database.h"
-#include "test_util.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::embedded {
 namespace {
 
-using testing::TempDir;
+using support::TempDir;
 
 // Stands in for fdatasync: blocks while closed, then syncs for real or fails with an errno.
 class SyncGate {

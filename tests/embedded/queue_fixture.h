@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Fixture of the embedded queue tests: a fresh database in a temporary folder, a ManualClock,
-// and short helpers that fail the test on unexpected errors.
+// Fixture of the embedded queue tests: a fresh database in a temporary folder and a ManualClock
+// (support::EmbeddedStore), and short helpers that fail the test on unexpected errors.
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 #include "embedded/database.h"
 #include "embedded/sqlite_queue.h"
 #include "ports/clock.h"
-#include "test_util.h"
+#include "support/embedded_store.h"
 
 namespace cartflow::embedded {
 
@@ -23,10 +23,11 @@ class QueueTest : public ::testing::Test {
 
   // Closes (if open) and opens the database file again; queues opened before are invalid.
   void reopen_db(bool durable = false) {
-    db_.reset();
-    auto db = Database::open({dir_.file("queue.db"), durable, 2});
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(*db);
+    support::StoreOptions options;
+    options.file = "queue.db";
+    options.durable = durable;
+    auto opened = store_.open(options);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
   }
 
   std::unique_ptr<SqliteQueue> open_queue(const QueueConfig& config) {
@@ -65,9 +66,10 @@ class QueueTest : public ::testing::Test {
   // The SQS error code that starts an error message ("ReceiptHandleIsInvalid: ...").
   static std::string code_of(const model::Error& e) { return e.message.substr(0, e.message.find(':')); }
 
-  testing::TempDir dir_;
-  ports::ManualClock clock_;
-  std::unique_ptr<Database> db_;
+  support::EmbeddedStore store_;
+  // Short names for the parts of store_ the tests use.
+  ports::ManualClock& clock_ = store_.clock;
+  std::unique_ptr<Database>& db_ = store_.db;
 };
 
 }  // namespace cartflow::embedded

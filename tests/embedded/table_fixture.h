@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// A fresh database file with one table "orders" (PK/SK, GSI "by_status" on status/created,
-// GSI "by_user" hash-only on user), stream NEW_AND_OLD_IMAGES, and a manual clock.
+// A fresh database file (support::EmbeddedStore) with one table "orders" (PK/SK, GSI "by_status"
+// on status/created, GSI "by_user" hash-only on user), stream NEW_AND_OLD_IMAGES, and a manual
+// clock.
 
 #include <gtest/gtest.h>
 
@@ -12,7 +13,7 @@
 #include "embedded/sqlite_change_stream.h"
 #include "embedded/sqlite_table.h"
 #include "ports/clock.h"
-#include "test_util.h"
+#include "support/embedded_store.h"
 
 namespace cartflow::embedded::testing {
 
@@ -40,15 +41,15 @@ class TableTest : public ::testing::Test {
  protected:
   void SetUp() override { reopen(); }
 
+  // Closes the store and opens its file again: table "orders" with `view`, and its stream.
   void reopen(ports::StreamViewType view = ports::StreamViewType::kNewAndOldImages) {
-    stream_.reset();
-    table_.reset();
-    db_.reset();
-    auto db = Database::open({dir_.file("t.db"), true, 2});
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(*db);
-    table_ = std::make_unique<SqliteTable>(*db_, orders_description(view), clock_);
-    stream_ = std::make_unique<SqliteChangeStream>(*db_, "orders", clock_);
+    support::StoreOptions options;
+    options.file = "t.db";
+    options.durable = true;
+    options.table = orders_description(view);
+    options.stream = true;
+    auto opened = store_.open(options);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
   }
 
   static Item key(const std::string& pk, const std::string& sk) { return {{"PK", pk}, {"SK", sk}}; }
@@ -70,11 +71,12 @@ class TableTest : public ::testing::Test {
     return r.ok() ? r->records : std::vector<ports::StreamRecord>{};
   }
 
-  TempDir dir_;
-  ports::ManualClock clock_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<SqliteTable> table_;
-  std::unique_ptr<SqliteChangeStream> stream_;
+  support::EmbeddedStore store_;
+  // Short names for the parts of store_ the tests use.
+  ports::ManualClock& clock_ = store_.clock;
+  std::unique_ptr<Database>& db_ = store_.db;
+  std::unique_ptr<SqliteTable>& table_ = store_.table;
+  std::unique_ptr<SqliteChangeStream>& stream_ = store_.stream;
 };
 
 }  // namespace cartflow::embedded::testing

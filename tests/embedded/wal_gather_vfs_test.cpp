@@ -13,7 +13,7 @@
 #include <string>
 
 #include "embedded/sqlite.h"
-#include "test_util.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::embedded {
 namespace {
@@ -44,7 +44,7 @@ std::int64_t count_rows(Connection& reader) {
 }
 
 TEST(WalGatherVfsTest, EveryCommitIsInTheFileWhenCommitReturns) {
-  testing::TempDir dir;
+  support::TempDir dir;
   std::string path = dir.file("gather.db");
   auto writer = open_writer(path);
   auto reader = Connection::open(path, true);
@@ -61,7 +61,7 @@ TEST(WalGatherVfsTest, EveryCommitIsInTheFileWhenCommitReturns) {
 }
 
 TEST(WalGatherVfsTest, ATransactionOfManyPagesCommitsWhole) {
-  testing::TempDir dir;
+  support::TempDir dir;
   std::string path = dir.file("gather.db");
   auto writer = open_writer(path);
   ASSERT_TRUE(writer->exec("BEGIN IMMEDIATE").ok());
@@ -73,7 +73,7 @@ TEST(WalGatherVfsTest, ATransactionOfManyPagesCommitsWhole) {
 }
 
 TEST(WalGatherVfsTest, AProcessThatDiesAfterCommitKeepsEveryCommit) {
-  testing::TempDir dir;
+  support::TempDir dir;
   std::string path = dir.file("gather.db");
   pid_t child = ::fork();
   ASSERT_GE(child, 0);

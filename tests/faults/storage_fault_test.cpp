@@ -6,7 +6,6 @@
 // gives a clear error at open.
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -19,31 +18,30 @@
 #include "embedded/database.h"
 #include "embedded/sqlite_table.h"
 #include "functions/api_table.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::embedded {
 namespace {
 
-// A tmpfs of `size` mounted on a fresh folder; unmounted and removed at the end.
+// A tmpfs of `size` mounted on a fresh folder; unmounted, then removed (by TempDir) at the end.
 class TmpfsMount {
  public:
   explicit TmpfsMount(const std::string& size) {
-    char tmpl[] = "/tmp/cartflow_faults_XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
     const std::string options = "size=" + size;
-    mounted_ = ::mount("tmpfs", dir_.c_str(), "tmpfs", 0, options.c_str()) == 0;
+    mounted_ = !dir().empty() &&
+               ::mount("tmpfs", dir().c_str(), "tmpfs", 0, options.c_str()) == 0;
   }
   ~TmpfsMount() {
-    if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
-    ::rmdir(dir_.c_str());
+    if (mounted_) ::umount2(dir().c_str(), MNT_DETACH);
   }
   bool mounted() const { return mounted_; }
   bool remount_read_only() {
-    return ::mount("tmpfs", dir_.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, nullptr) == 0;
+    return ::mount("tmpfs", dir().c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, nullptr) == 0;
   }
-  const std::string& dir() const { return dir_; }
+  const std::string& dir() const { return dir_.path(); }
 
  private:
-  std::string dir_;
+  support::TempDir dir_{"cartflow-faults"};
   bool mounted_ = false;
 };
 

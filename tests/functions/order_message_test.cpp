@@ -65,6 +65,28 @@ TEST(OrderMessage, TheTextReaderAndTheItemReaderAgree) {
   }
 }
 
+// A refusal names the order line, and the member, it is about; both readers say the same.
+TEST(OrderMessage, RefusalsNameTheLineAndItsMember) {
+  const std::string good =
+      R"({"M":{"productId":{"S":"p"},"addedOn":{"S":"t"},"quantity":{"N":"1"}}})";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {good + "," + good + R"(,{"S":"p"})", "order_items[2] is not a map"},
+      {R"({"M":{"productId":{"S":"p"},"quantity":{"N":"1"}}})", "order_items[0].addedOn missing"},
+      {good + R"(,{"M":{"productId":{"S":"p"},"addedOn":{"S":"t"},"quantity":{"N":"1.5"}}})",
+       "order_items[1].quantity is not a whole number: 1.5"},
+      {R"({"M":{"productId":{"S":""},"addedOn":{"S":"t"},"quantity":{"N":"1"}}})",
+       "order_items[0].productId is not a non-empty S"},
+  };
+  for (const auto& [lines, message] : cases) {
+    const std::string body =
+        R"({"order_id":{"S":"o"},"user_id":{"S":"u"},"order_items":{"L":[)" + lines + "]}}";
+    auto item = model::parse_item(body);
+    ASSERT_TRUE(item.ok()) << body;
+    EXPECT_EQ(describe(domain::read_order_message(body)), "error: " + message) << body;
+    EXPECT_EQ(describe(domain::order_from_item(*item)), "error: " + message) << body;
+  }
+}
+
 // The order image as the reference workshop's Python API stores it (PK "ORDER", order_date a
 // day, addedOn an N of epoch seconds, lines as the client sent them, without price), as its
 // producer sends it: the bare image. addedOn stays an N, so the update compares it as one.

@@ -5,9 +5,7 @@
 // does not stop others being served, and garbage pipelined behind a good request gets 400.
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <iostream>
 #include <regex>
 #include <thread>
@@ -16,6 +14,7 @@
 #include "hostile_cases.h"
 #include "raw_http.h"
 #include "server_process.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::testing {
 namespace {
@@ -48,9 +47,9 @@ bool has_json_message(const std::string& body) {
 class HostileHttp : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    char tmpl[] = "/tmp/cartflow_hostile_XXXXXX";
-    dir_ = new std::string(::mkdtemp(tmpl));
-    db_ = new std::string(*dir_ + "/c.db");
+    dir_ = new support::TempDir("cartflow-hostile");
+    ASSERT_FALSE(dir_->path().empty()) << "no temporary folder";
+    db_ = new std::string(dir_->file("c.db"));
     CommandOutput loaded = run_command({"catalog", "load", "--db", *db_});
     ASSERT_EQ(loaded.exit_code, 0) << loaded.out;
     inputs_ = new CatalogueInputs();
@@ -64,7 +63,7 @@ class HostileHttp : public ::testing::Test {
     inputs_->quota_key = create_key(*db_, {"--name", "quota", "--rate", "1000", "--burst", "1000",
                                            "--quota", "1", "--period", "day"})
                              .secret;
-    server_ = new ServerProcess(*db_, *dir_ + "/serve");
+    server_ = new ServerProcess(*db_, dir_->file("serve"));
     ASSERT_TRUE(server_->start()) << server_->stderr_text();
     port_ = server_->port();
 
@@ -86,11 +85,9 @@ class HostileHttp : public ::testing::Test {
       delete server_;
       server_ = nullptr;
     }
-    std::error_code ec;
-    if (dir_ != nullptr) std::filesystem::remove_all(*dir_, ec);
-    delete dir_;
     delete db_;
     delete inputs_;
+    delete dir_;
   }
 
   static bool healthy() {
@@ -98,14 +95,14 @@ class HostileHttp : public ::testing::Test {
     return h.status == 200 && h.body.find("ok") != std::string::npos;
   }
 
-  static std::string* dir_;
+  static support::TempDir* dir_;
   static std::string* db_;
   static CatalogueInputs* inputs_;
   static ServerProcess* server_;
   static int port_;
 };
 
-std::string* HostileHttp::dir_ = nullptr;
+support::TempDir* HostileHttp::dir_ = nullptr;
 std::string* HostileHttp::db_ = nullptr;
 CatalogueInputs* HostileHttp::inputs_ = nullptr;
 ServerProcess* HostileHttp::server_ = nullptr;

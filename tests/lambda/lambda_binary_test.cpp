@@ -14,6 +14,7 @@
 #include "lambda_process.h"
 #include "local_server.h"
 #include "runtime_emulator.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::tests {
 namespace {
@@ -22,24 +23,15 @@ namespace fs = std::filesystem;
 
 class LambdaBinary : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("cartflow-lambda-bin-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    kill_child(child_);
-    fs::remove_all(dir_);
-  }
+  void SetUp() override { ASSERT_FALSE(dir_.path().empty()) << "no temporary folder"; }
+  void TearDown() override { kill_child(child_); }
 
   std::map<std::string, std::string> env(const std::string& handler) const {
     return {{"AWS_LAMBDA_RUNTIME_API", emulator_.address()},
             {"_HANDLER", handler},
             {"TABLE_NAME", "EcommerceAppTable"},
             {"CARTFLOW_BACKEND", "embedded"},
-            {"CARTFLOW_LAMBDA_DB", (dir_ / "cartflow.db").string()},
+            {"CARTFLOW_LAMBDA_DB", dir_.file("cartflow.db")},
             {"PATH", "/usr/bin:/bin"}};
   }
 
@@ -51,7 +43,7 @@ class LambdaBinary : public ::testing::Test {
     return outcome.value_or(RuntimeEmulator::Outcome{true, "", "none"});
   }
 
-  fs::path dir_;
+  support::TempDir dir_{"cartflow-lambda-bin"};
   RuntimeEmulator emulator_;
   ChildProcess child_;
 };
@@ -95,7 +87,7 @@ TEST_F(LambdaBinary, MalformedEventIsAnsweredNotCrashed) {
 }
 
 TEST_F(LambdaBinary, RunsAsLambdaWhenNamedBootstrapWithNoArguments) {
-  const fs::path bootstrap = dir_ / "bootstrap";
+  const fs::path bootstrap = dir_.file("bootstrap");
   fs::create_symlink(CARTFLOW_BINARY, bootstrap);
   child_ = spawn({bootstrap.string()}, env("api"));
   auto out = invoke(api_products_event());
@@ -117,8 +109,8 @@ TEST_F(LambdaBinary, UnknownHandlerPostsInitErrorAndExitsNonZero) {
 
 TEST_F(LambdaBinary, UnopenableStorePostsInitError) {
   auto e = env("api");
-  fs::create_directories(dir_ / "blocker");
-  e["CARTFLOW_LAMBDA_DB"] = (dir_ / "blocker").string();  // a directory is no database
+  fs::create_directories(dir_.file("blocker"));
+  e["CARTFLOW_LAMBDA_DB"] = dir_.file("blocker");  // a directory is no database
   child_ = spawn({CARTFLOW_BINARY, "lambda"}, e);
   auto init = emulator_.wait_init_error(std::chrono::seconds(60));
   ASSERT_TRUE(init.has_value());
@@ -169,7 +161,7 @@ TEST_F(LambdaBinary, AwsBackendTracesTheCallsOfASampledInvocation) {
   e["AWS_REGION"] = "us-east-1";
   e["AWS_ACCESS_KEY_ID"] = "test";
   e["AWS_SECRET_ACCESS_KEY"] = "test";
-  e["HOME"] = dir_.string();
+  e["HOME"] = dir_.path();
   e["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb.url();
   e["AWS_ENDPOINT_URL_SQS"] = dynamodb.url();
   e["UPDATE_CART_PRODUCT_SQS"] = dynamodb.url() + "/000000000000/UpdateCartProductsSQS";

@@ -2,7 +2,8 @@
 #pragma once
 
 // Starting `cartflow lambda` (or a package's bootstrap) as a child process for the tests, with
-// an exact environment and optionally inside a chroot. POSIX only.
+// an exact environment and optionally inside a chroot, through support/child_process.h. POSIX
+// only.
 
 #include <sys/types.h>
 
@@ -11,14 +12,17 @@
 #include <string>
 #include <vector>
 
+#include "support/child_process.h"
+
 namespace cartflow::tests {
 
 struct ChildProcess {
   pid_t pid = -1;
 };
 
-// Forks and execs `argv[0]` with exactly `env`; when `root` is set the child chroots there and
-// changes to "/" first (argv[0] is then a path inside the root). Returns pid or -1.
+// Starts `argv[0]` with exactly `env`, stdout and stderr the test's; when `root` is set the child
+// chroots there and changes to "/" first (argv[0] is then a path inside the root). pid -1 when
+// it could not start.
 ChildProcess spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                    const std::optional<std::string>& root = std::nullopt);
 
@@ -32,7 +36,6 @@ void kill_child(ChildProcess& child);
 // VmRSS of a running process in KiB (from /proc/PID/status); -1 when unreadable.
 long rss_kib(pid_t pid);
 
-// Reads a whole file; empty when it cannot.
-std::string read_file(const std::string& path);
+using support::read_file;
 
 }  // namespace cartflow::tests

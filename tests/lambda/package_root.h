@@ -22,6 +22,7 @@
 
 #include "lambda_process.h"
 #include "runtime_emulator.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::tests {
 
@@ -36,9 +37,9 @@ inline std::string zip_path(const char* env_name, const std::string& file) {
 // An empty root holding only the unpacked package, /tmp and the CA bundle.
 class PackageRoot {
  public:
-  PackageRoot(const std::string& zip, const std::string& tag) {
-    root_ = fs::temp_directory_path() / ("cartflow-lambda-root-" + tag + "-" + std::to_string(::getpid()));
-    fs::remove_all(root_);
+  PackageRoot(const std::string& zip, const std::string& tag)
+      : dir_("cartflow-lambda-root-" + tag), root_(dir_.path()) {
+    if (root_.empty()) return;  // no temporary folder: ok() stays false
     fs::create_directories(root_ / "var/task");
     fs::create_directories(root_ / "tmp");
     fs::create_directories(root_ / "etc/pki/tls/certs");
@@ -47,8 +48,6 @@ class PackageRoot {
     std::error_code ec;
     fs::copy_file("/etc/ssl/certs/ca-certificates.crt", root_ / "etc/pki/tls/certs/ca-bundle.crt", ec);
   }
-  ~PackageRoot() { fs::remove_all(root_); }
-
   // Copies the build machine's own shared libraries (its glibc, loader, libstdc++, libssl, ...)
   // into the root's /lib64, /usr/lib64 and /var/lang/lib: what an execution environment holds
   // and names in LD_LIBRARY_PATH ahead of /var/task/lib. The package must load none of them.
@@ -78,6 +77,7 @@ class PackageRoot {
   }
 
  private:
+  support::TempDir dir_;  // removed with its content at the end
   fs::path root_;
   bool ok_ = false;
 };

@@ -9,13 +9,13 @@
 #include <thread>
 #include <vector>
 
-#include "../embedded/test_util.h"
 #include "embedded/database.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::embedded {
 namespace {
 
-using testing::TempDir;
+using support::TempDir;
 
 // The database d.db in `dir` with a table t(v), created by a durable write when missing.
 std::unique_ptr<Database> open_with_table(const TempDir& dir, bool durable = true) {

@@ -12,7 +12,6 @@
 
 #include <atomic>
 #include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -25,6 +24,7 @@
 #include "events/api_gateway.h"
 #include "functions/api_request.h"
 #include "functions/api_router.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::platform::testing {
 
@@ -68,16 +68,7 @@ class EchoHandler final : public functions::ApiRequestHandler {
 
 // A database file in a fresh temporary folder, removed at the end.
 struct TempDatabase {
-  TempDatabase() {
-    char tmpl[] = "/tmp/cartflow_http_XXXXXX";
-    dir = ::mkdtemp(tmpl);
-    path = dir + "/cartflow.db";
-  }
-  ~TempDatabase() {
-    db.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
+  TempDatabase() : path(dir.file("cartflow.db")) {}
   embedded::Database& open() {
     db.reset();
     auto r = embedded::Database::open({path, false, 2});
@@ -85,9 +76,9 @@ struct TempDatabase {
     db = std::move(*r);
     return *db;
   }
-  std::string dir;
+  support::TempDir dir{"cartflow-http"};
   std::string path;
-  std::unique_ptr<embedded::Database> db;
+  std::unique_ptr<embedded::Database> db;  // declared last: closed before the folder goes
 };
 
 // One blocking client connection to 127.0.0.1:port. Reads time out after 20 s so that a broken

@@ -7,10 +7,8 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <stdlib.h>
 
 #include <atomic>
-#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <random>
@@ -23,6 +21,7 @@
 #include "functions/api_table.h"
 #include "raw_http.h"
 #include "server_process.h"
+#include "support/temp_dir.h"
 
 namespace cartflow::testing {
 namespace {
@@ -122,16 +121,16 @@ std::vector<std::string> check_orders(const std::string& db_path,
 }
 
 TEST(CrashSoak, NoAcknowledgedOrderIsLostAcrossSigkills) {
-  char tmpl[] = "/tmp/cartflow_soak_XXXXXX";
-  const std::string dir = ::mkdtemp(tmpl);
-  const std::string db = dir + "/c.db";
+  support::TempDir dir("cartflow-soak");
+  ASSERT_FALSE(dir.path().empty()) << "no temporary folder";
+  const std::string db = dir.file("c.db");
   ASSERT_EQ(run_command({"catalog", "load", "--db", db}).exit_code, 0);
   CommandOutput created =
       run_command({"keys", "create", "--db", db, "--rate", "100000", "--burst", "100000"});
   ASSERT_EQ(created.exit_code, 0) << created.out;
   const std::string key = last_line(created.out);
 
-  ServerProcess server(db, dir + "/serve");
+  ServerProcess server(db, dir.file("serve"));
   ASSERT_TRUE(server.start()) << server.stderr_text();
   std::vector<std::string> products;
   {
@@ -230,8 +229,10 @@ TEST(CrashSoak, NoAcknowledgedOrderIsLostAcrossSigkills) {
   EXPECT_GT(acked.size(), 20u);
   EXPECT_FALSE(depths.empty()) << "no queue found in the file";
   for (const auto& p : problems) ADD_FAILURE() << p;
-  std::error_code ec;
-  if (problems.empty()) std::filesystem::remove_all(dir, ec);
+  if (!problems.empty()) {
+    dir.keep();
+    std::cout << "crash soak: database and server logs kept in " << dir.path() << "\n";
+  }
 }
 
 }  // namespace

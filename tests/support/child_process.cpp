@@ -22,12 +22,46 @@ namespace cartflow::support {
 
 using Clock = std::chrono::steady_clock;
 
-pid_t spawn_process(const std::vector<std::string>& argv, const ChildOutput& output,
-                    std::string& error) {
+namespace {
+
+// Runs in the forked child of a chrooted start: async-signal-safe calls only, then exec. The
+// files are opened before the chroot, so their paths are the test's.
+[[noreturn]] void exec_in_root(const char* root, char* const argv[], char* const envp[],
+                               const ChildOutput& output) {
+  const int flags = O_WRONLY | O_CREAT | O_TRUNC;
+  const int in = ::open("/dev/null", O_RDONLY);
+  const int out = output.out.empty() ? -1 : ::open(output.out.c_str(), flags, 0644);
+  const bool shared = !output.err.empty() && output.err == output.out;
+  const int err = output.err.empty() || shared ? -1 : ::open(output.err.c_str(), flags, 0644);
+  if (::chroot(root) != 0 || ::chdir("/") != 0) ::_exit(126);
+  if (in >= 0) ::dup2(in, 0);
+  if (out >= 0) ::dup2(out, 1);
+  if (shared) ::dup2(1, 2);
+  if (err >= 0) ::dup2(err, 2);
+  for (int signal : {SIGPIPE, SIGTERM, SIGINT}) ::signal(signal, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::execve(argv[0], argv, envp);
+  ::_exit(127);
+}
+
+// Everything a child needs is built before it starts (a forked child may only make
+// async-signal-safe calls). `envp` null: the test's environment.
+pid_t spawn(const std::vector<std::string>& argv, char** envp, const std::string& root,
+            const ChildOutput& output, std::string& error) {
   std::vector<std::string> args = argv;
   std::vector<char*> cargv;
   for (std::string& a : args) cargv.push_back(a.data());
   cargv.push_back(nullptr);
+  if (envp == nullptr) envp = environ;
+
+  if (!root.empty()) {  // posix_spawn cannot chroot
+    const pid_t pid = ::fork();
+    if (pid == 0) exec_in_root(root.c_str(), cargv.data(), envp, output);
+    if (pid < 0) error = std::string("fork: ") + std::strerror(errno);
+    return pid;
+  }
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -56,7 +90,7 @@ pid_t spawn_process(const std::vector<std::string>& argv, const ChildOutput& out
   posix_spawnattr_setsigdefault(&attr, &defaults);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
-  const int rc = posix_spawnp(&pid, cargv[0], &actions, &attr, cargv.data(), environ);
+  const int rc = posix_spawnp(&pid, cargv[0], &actions, &attr, cargv.data(), envp);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
@@ -64,6 +98,24 @@ pid_t spawn_process(const std::vector<std::string>& argv, const ChildOutput& out
     return -1;
   }
   return pid;
+}
+
+}  // namespace
+
+pid_t spawn_process(const std::vector<std::string>& argv, const ChildOutput& output,
+                    std::string& error) {
+  return spawn(argv, nullptr, "", output, error);
+}
+
+pid_t spawn_isolated(const std::vector<std::string>& argv,
+                     const std::map<std::string, std::string>& env, const std::string& root,
+                     const ChildOutput& output, std::string& error) {
+  std::vector<std::string> env_strings;
+  for (const auto& [name, value] : env) env_strings.push_back(name + "=" + value);
+  std::vector<char*> envp;
+  for (std::string& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  return spawn(argv, envp.data(), root, output, error);
 }
 
 int wait_with_timeout(pid_t pid, std::chrono::milliseconds timeout) {

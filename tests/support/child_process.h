@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,14 @@ struct ChildOutput {
 // child's pid, or -1 with the reason in `error`.
 pid_t spawn_process(const std::vector<std::string>& argv, const ChildOutput& output,
                     std::string& error);
+
+// The same for a child that sees only what it is given (a Lambda execution environment):
+// exactly `env` as its environment and, when `root` is not empty, `root` as its "/" (chroot, then
+// chdir "/"; needs root; argv[0] is then a path inside `root`, and a failed chroot exits the
+// child with 126).
+pid_t spawn_isolated(const std::vector<std::string>& argv,
+                     const std::map<std::string, std::string>& env, const std::string& root,
+                     const ChildOutput& output, std::string& error);
 
 // waitpid with a deadline: the wait status, or -1 on timeout (the child still runs); 0 when the
 // child was already reaped.

@@ -17,7 +17,7 @@ TempDir::TempDir(std::string_view prefix) {
 }
 
 TempDir::~TempDir() {
-  if (path_.empty()) return;
+  if (path_.empty() || keep_) return;
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
 }

@@ -21,9 +21,12 @@ class TempDir {
   const std::string& path() const { return path_; }
   // `path()/name`.
   std::string file(const std::string& name) const { return path_ + "/" + name; }
+  // Leaves the folder and its content in place at destruction (a failed test's evidence).
+  void keep() { keep_ = true; }
 
  private:
   std::string path_;
+  bool keep_ = false;
 };
 
 }  // namespace cartflow::support
