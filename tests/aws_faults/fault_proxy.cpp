@@ -241,8 +241,10 @@ void FaultProxy::reset_counters() {
   targets_.clear();
 }
 
-void FaultProxy::close_idle() {
+void FaultProxy::close_idle(std::size_t at_least) {
   std::unique_lock lock(mutex_);
+  idle_changed_.wait_for(lock, std::chrono::seconds(10),
+                         [&] { return idle_.size() >= at_least; });
   for (int fd : idle_) ::shutdown(fd, SHUT_RDWR);
   idle_changed_.wait(lock, [this] { return idle_.empty(); });
 }

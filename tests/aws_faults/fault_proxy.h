@@ -73,8 +73,10 @@ class FaultProxy {
   // Requests still to be hit by the current fault (< 0: unlimited; 0: passing again).
   int remaining() const;
 
-  // Closes every idle client connection (between requests) and waits until they are closed.
-  void close_idle();
+  // Waits (up to 10 s) until at least `at_least` client connections are idle (between requests:
+  // the proxy marks a connection idle just after relaying an answer, which the client may have
+  // read first), closes every idle one and waits until they are closed.
+  void close_idle(std::size_t at_least = 1);
 
   // Counters since construction or reset_counters().
   std::size_t seen() const { return seen_.load(); }            // requests received
